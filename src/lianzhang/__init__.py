@@ -1,0 +1,1 @@
+"""Lianzhang: the Django project (system of record, UI, API) on top of chainkit."""
