@@ -20,6 +20,8 @@ def decode_bytes(data: bytes) -> str:
     """Decode file bytes as UTF-8 (BOM optional), else GB18030 (a superset of GBK).
 
     Raises InputError when neither fits or the text looks binary."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise InputError("无法识别文件编码：文件是 UTF-16 编码，请另存为 UTF-8 或 GBK 编码的 CSV")
     if b"\x00" in data[:4096]:
         raise InputError("无法识别文件编码：文件含有空字节（可能是 UTF-16 或二进制文件），请保存为 UTF-8 或 GBK 编码的 CSV")
     for encoding in ("utf-8-sig", "gb18030"):

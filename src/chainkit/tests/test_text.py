@@ -24,5 +24,9 @@ def test_it_splits_lists_and_parses_weights():
 def test_it_decodes_utf8_bom_and_gbk_and_refuses_utf16():
     assert decode_bytes("\ufeff名称".encode()) == "名称"
     assert decode_bytes("名称,代码".encode("gbk")) == "名称,代码"
-    with pytest.raises(InputError, match="空字节"):
+    with pytest.raises(InputError, match="UTF-16"):
         decode_bytes("名称".encode("utf-16"))
+    with pytest.raises(InputError, match="空字节"):
+        decode_bytes(b"ab\x00cd")
+    with pytest.raises(InputError, match="无法识别文件编码"):
+        decode_bytes(bytes(range(0x80, 0x100)) * 4)

@@ -1,0 +1,15 @@
+"""App config of the core: connects audit signals and loads app registrations."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    """Core platform: audit, permissions, generic object framework, jobs."""
+
+    name = "lianzhang.core"
+    label = "core"
+    verbose_name = _("core")
+
+    def ready(self) -> None:
+        from . import audit, registrations  # noqa: F401  (connect signals, register Tag)

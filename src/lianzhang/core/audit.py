@@ -1,0 +1,176 @@
+"""The one audit path (DESIGN §6.4): signals write an ObjectChange for every create,
+update and delete of an audited model, with the user and request/job id taken from
+the change context. Bulk helpers write the same records for fast imports."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import uuid
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.dispatch import receiver
+
+from .context import current_context
+from .models import ObjectChange
+
+__all__ = ["is_audited", "serialize_object", "record_change", "audited_bulk_create",
+           "audited_bulk_update"]
+
+SYSTEM_ACTOR = "系统"
+
+
+def is_audited(model: type[models.Model]) -> bool:
+    """Whether changes to `model` are written to the audit log."""
+    return bool(getattr(model, "_audited", False))
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_json_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _json_value(v) for k, v in value.items()}
+    if hasattr(value, "name") and hasattr(value, "url"):  # file fields
+        return value.name or None
+    return value
+
+
+def serialize_object(obj: models.Model, with_m2m: bool = True) -> dict[str, Any]:
+    """A JSON-safe snapshot of an object's fields (FKs as ids, M2M as sorted id lists),
+    leaving out secrets named in `audit_exclude`."""
+    exclude = set(getattr(obj, "audit_exclude", ()))
+    data: dict[str, Any] = {}
+    for field in obj._meta.concrete_fields:
+        if field.name in exclude or field.name in ("created", "last_updated"):
+            continue
+        data[field.name] = _json_value(field.value_from_object(obj))
+    if with_m2m and obj.pk is not None:
+        for field in obj._meta.many_to_many:
+            if field.name not in exclude:
+                data[field.name] = sorted(
+                    getattr(obj, field.name).values_list("pk", flat=True)
+                )
+    return data
+
+
+def _actor() -> tuple[Any, str, uuid.UUID | None]:
+    ctx = current_context()
+    if ctx is None:
+        return None, SYSTEM_ACTOR, None
+    user = ctx.get_user()
+    name = user.get_username() if user is not None else (ctx.actor or SYSTEM_ACTOR)
+    return user, name, ctx.request_id
+
+
+def _make_change(obj: models.Model, action: str, before: dict | None,
+                 after: dict | None) -> ObjectChange:
+    user, name, request_id = _actor()
+    return ObjectChange(
+        user=user, user_name=name, request_id=request_id, action=action,
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+        object_id=str(obj.pk), object_repr=str(obj)[:300],
+        prechange_data=before, postchange_data=after,
+    )
+
+
+def record_change(obj: models.Model, action: str, before: dict | None,
+                  after: dict | None) -> ObjectChange:
+    """Write one change record for `obj` in the current change context."""
+    change = _make_change(obj, action, before, after)
+    change.save()
+    return change
+
+
+@receiver(pre_save)
+def _capture_before_save(sender, instance, raw=False, **kwargs):
+    if raw or not is_audited(sender):
+        return
+    instance._audit_before = None
+    if instance.pk is not None and not instance._state.adding:
+        old = sender._base_manager.filter(pk=instance.pk).first()
+        instance._audit_before = serialize_object(old) if old is not None else None
+
+
+@receiver(post_save)
+def _record_save(sender, instance, created, raw=False, **kwargs):
+    if raw or not is_audited(sender):
+        return
+    before = None if created else getattr(instance, "_audit_before", None)
+    after = serialize_object(instance)
+    if not created and before == after:
+        return  # a save that changed nothing is not a change
+    record_change(instance, ObjectChange.Action.CREATE if created else ObjectChange.Action.UPDATE,
+                  before, after)
+
+
+@receiver(pre_delete)
+def _capture_before_delete(sender, instance, **kwargs):
+    if is_audited(sender):
+        instance._audit_before = serialize_object(instance)
+
+
+@receiver(post_delete)
+def _record_delete(sender, instance, **kwargs):
+    if is_audited(sender):
+        record_change(instance, ObjectChange.Action.DELETE,
+                      getattr(instance, "_audit_before", None), None)
+
+
+@receiver(m2m_changed)
+def _record_m2m(sender, instance, action, reverse, model, pk_set, **kwargs):
+    if reverse or not is_audited(type(instance)):
+        return
+    field = next((f for f in instance._meta.many_to_many
+                  if f.remote_field.through is sender), None)
+    if field is None or field.name in getattr(instance, "audit_exclude", ()):
+        return
+    if action in ("pre_add", "pre_remove", "pre_clear"):
+        instance._audit_m2m_before = sorted(
+            getattr(instance, field.name).values_list("pk", flat=True))
+    elif action in ("post_add", "post_remove", "post_clear"):
+        before_ids = getattr(instance, "_audit_m2m_before", None)
+        after_ids = sorted(getattr(instance, field.name).values_list("pk", flat=True))
+        if before_ids != after_ids:
+            record_change(instance, ObjectChange.Action.UPDATE,
+                          {field.name: before_ids}, {field.name: after_ids})
+
+
+def audited_bulk_create(model: type[models.Model], objs: Sequence[models.Model],
+                        batch_size: int = 1000) -> list[models.Model]:
+    """`bulk_create` for large imports, writing the same create records the signals
+    would (one insert per batch instead of one per object)."""
+    created = model.objects.bulk_create(objs, batch_size=batch_size)
+    if is_audited(model):
+        if any(o.pk is None for o in created):
+            raise RuntimeError("bulk create did not return primary keys; cannot audit")
+        ObjectChange.objects.bulk_create(
+            [_make_change(o, ObjectChange.Action.CREATE, None, serialize_object(o, False))
+             for o in created], batch_size=batch_size)
+    return list(created)
+
+
+def audited_bulk_update(model: type[models.Model], objs: Iterable[models.Model],
+                        fields: Sequence[str], batch_size: int = 1000) -> int:
+    """`bulk_update` with one update record per object that really changed."""
+    objs = list(objs)
+    if not objs:
+        return 0
+    old = {o.pk: serialize_object(o, False)
+           for o in model._base_manager.filter(pk__in=[o.pk for o in objs])}
+    changes = []
+    for obj in objs:
+        after = serialize_object(obj, False)
+        before = old.get(obj.pk)
+        if before != after:
+            changes.append(_make_change(obj, ObjectChange.Action.UPDATE, before, after))
+    count = model._base_manager.bulk_update(objs, fields, batch_size=batch_size)
+    ObjectChange.objects.bulk_create(changes, batch_size=batch_size)
+    return count

@@ -1,0 +1,62 @@
+"""FilterSet bases (DESIGN §6.3): one per model serves lists, API, exports, reports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from .forms import restrict_choice_fields, style_widgets
+from .models import ObjectChange
+
+__all__ = ["BaseFilterSet", "ObjectChangeFilterSet"]
+
+
+class BaseFilterSet(django_filters.FilterSet):
+    """Adds a free-text `q` search over `search_fields` and scopes choice filters."""
+
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    search_fields: tuple[str, ...] = ("name",)
+
+    def __init__(self, *args: Any, request: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, request=request, **kwargs)
+        user = getattr(request, "user", None)
+        if user is not None:
+            restrict_choice_fields(self.form, user)
+        style_widgets(self.form)
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Match any search field (case-insensitive substring)."""
+        value = value.strip()
+        if not value:
+            return queryset
+        q = Q()
+        for field in self.search_fields:
+            q |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(q)
+
+
+class ObjectChangeFilterSet(django_filters.FilterSet):
+    """Filters of the global audit list: user, object type, action, time range."""
+
+    user_name = django_filters.CharFilter(lookup_expr="icontains", label=_("User"))
+    content_type = django_filters.CharFilter(method="filter_model", label=_("Object type"))
+    action = django_filters.ChoiceFilter(choices=ObjectChange.Action.choices, label=_("Action"))
+    time_after = django_filters.DateFilter(field_name="time", lookup_expr="date__gte",
+                                           label=_("From date"))
+    time_before = django_filters.DateFilter(field_name="time", lookup_expr="date__lte",
+                                            label=_("To date"))
+    request_id = django_filters.UUIDFilter(label=_("Request id"))
+
+    class Meta:
+        model = ObjectChange
+        fields = ["user_name", "content_type", "action", "request_id"]
+
+    def filter_model(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """`app_label.model` or just the model name."""
+        if "." in value:
+            app_label, model = value.lower().split(".", 1)
+            return queryset.filter(content_type__app_label=app_label, content_type__model=model)
+        return queryset.filter(content_type__model=value.lower())

@@ -1,0 +1,87 @@
+"""Form bases: every choice list is limited to what the user may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+__all__ = ["style_widgets", "ScopedModelForm", "NaturalKeyChoiceField", "NaturalKeyMultipleChoiceField",
+           "ImportUploadForm", "restrict_choice_fields"]
+
+
+def style_widgets(form: forms.BaseForm) -> None:
+    """Give widgets the dashboard kit's classes."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select | forms.SelectMultiple):
+            css = "form-select"
+        else:
+            css = "form-control"
+        widget.attrs.setdefault("class", css)
+
+
+def restrict_choice_fields(form: forms.BaseForm, user: Any) -> None:
+    """Narrow every model choice field's queryset to what `user` may view, so a form
+    can neither show nor accept objects outside the user's scope."""
+    for field in form.fields.values():
+        queryset = getattr(field, "queryset", None)
+        if queryset is not None and hasattr(queryset, "restrict"):
+            field.queryset = queryset.restrict(user, "view")
+
+
+class ScopedModelForm(forms.ModelForm):
+    """A ModelForm that takes the acting user and scopes its choice fields."""
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        restrict_choice_fields(self, user)
+        style_widgets(self)
+
+
+class NaturalKeyChoiceField(forms.ModelChoiceField):
+    """Refers to an object by a natural key (a code, a name) in imports."""
+
+    def __init__(self, queryset: Any, to_field_name: str, **kwargs: Any) -> None:
+        kwargs.setdefault("error_messages", {
+            "invalid_choice": _("No %(model)s with %(field)s “%(value)s”.") % {
+                "model": queryset.model._meta.verbose_name,
+                "field": queryset.model._meta.get_field(to_field_name).verbose_name,
+                "value": "%(value)s",
+            },
+        })
+        super().__init__(queryset=queryset, to_field_name=to_field_name, **kwargs)
+
+
+class NaturalKeyMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several objects by natural key, `|`-separated in one cell."""
+
+    def __init__(self, queryset: Any, to_field_name: str, **kwargs: Any) -> None:
+        kwargs.setdefault("error_messages", {
+            "invalid_choice": _("No %(model)s with %(field)s “%(value)s”.") % {
+                "model": queryset.model._meta.verbose_name,
+                "field": queryset.model._meta.get_field(to_field_name).verbose_name,
+                "value": "%(value)s",
+            },
+        })
+        super().__init__(queryset=queryset, to_field_name=to_field_name, **kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [v.strip() for v in value.split("|") if v.strip()]
+        return value
+
+    def clean(self, value: Any) -> Any:
+        return super().clean(self.to_python(value))
+
+
+class ImportUploadForm(forms.Form):
+    """The upload on the bulk import page."""
+
+    file = forms.FileField(label=_("File (CSV or XLSX)"))
+    dry_run = forms.BooleanField(label=_("Preview only (write nothing)"), required=False,
+                                 initial=True)

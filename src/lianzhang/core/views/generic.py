@@ -1,0 +1,174 @@
+"""Generic object views configured by the registry (DESIGN §6.3): list (filter, sort,
+paginate, export), detail with a 变更记录 tab, create/edit, delete with confirmation
+and bulk import. Every queryset comes from `restrict(user, action)`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django_tables2 import RequestConfig
+
+from ..exporter import export_response
+from ..models import ObjectChange
+from ..permissions import user_can
+from ..registry import ObjectType
+
+__all__ = ["ObjectListView", "ObjectView", "ObjectChangeLogView", "ObjectEditView",
+           "ObjectDeleteView", "BaseObjectView"]
+
+
+class BaseObjectView(View):
+    """Holds the object type and the permission helpers shared by the views."""
+
+    object_type: type[ObjectType] = None  # set by as_view(object_type=...)
+    action = "view"
+
+    def queryset(self, request: HttpRequest, action: str | None = None):
+        """The model's objects this user may act on."""
+        model = self.object_type.model
+        if not user_can(request.user, model, action or self.action):
+            raise PermissionDenied
+        return model.objects.restrict(request.user, action or self.action)
+
+    def context(self, request: HttpRequest, **extra: Any) -> dict[str, Any]:
+        """Template context every object page shares."""
+        model = self.object_type.model
+        ctx = {
+            "object_type": self.object_type,
+            "model_meta": model._meta,
+            "can_add": user_can(request.user, model, "add"),
+            "can_change": user_can(request.user, model, "change"),
+            "can_delete": user_can(request.user, model, "delete"),
+            "list_url": reverse(self.object_type.url_name("list")),
+        }
+        ctx.update(extra)
+        return ctx
+
+
+class ObjectListView(BaseObjectView):
+    """Filtered, sortable, paginated list; `?export=csv|xlsx` exports the same rows."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        qs = self.queryset(request)
+        filterset = self.object_type.filterset(request.GET or None, queryset=qs, request=request)
+        rows = filterset.qs if filterset.is_bound else qs
+        if filterset.is_bound and not filterset.is_valid():
+            rows = qs.none()
+        fmt = request.GET.get("export")
+        if fmt in ("csv", "xlsx"):
+            return export_response(self.object_type, rows, fmt)
+        table = self.object_type.table(rows)
+        RequestConfig(request, paginate={"per_page": 50}).configure(table)
+        query = request.GET.copy()
+        query.pop("page", None)
+        query.pop("export", None)
+        return render(request, "core/object_list.html", self.context(
+            request, table=table, filter_form=filterset.form, query=query.urlencode(),
+            total=rows.count()))
+
+
+class ObjectView(BaseObjectView):
+    """Detail page of one object."""
+
+    tab = "detail"
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        obj = get_object_or_404(self.queryset(request), pk=pk)
+        return render(request, "core/object.html", self.context(
+            request, object=obj, tab=self.tab, fields=self.fields(obj),
+            **self.tab_context(request, obj)))
+
+    def fields(self, obj: Any) -> list[tuple[str, Any]]:
+        """(label, display value) pairs for the detail page."""
+        names = self.object_type.detail_fields or tuple(self.object_type.form.base_fields)
+        out = []
+        for name in names:
+            field = obj._meta.get_field(name)
+            if field.many_to_many:
+                value = "、".join(str(v) for v in getattr(obj, name).all())
+            elif field.choices:
+                value = getattr(obj, f"get_{name}_display")()
+            else:
+                value = getattr(obj, name)
+            out.append((field.verbose_name, value))
+        return out
+
+    def tab_context(self, request: HttpRequest, obj: Any) -> dict[str, Any]:
+        """Extra context for the active tab."""
+        return {}
+
+
+class ObjectChangeLogView(ObjectView):
+    """The 变更记录 tab: every recorded change of the object, newest first."""
+
+    tab = "changelog"
+
+    def tab_context(self, request: HttpRequest, obj: Any) -> dict[str, Any]:
+        return {"changes": ObjectChange.objects.for_object(obj).select_related("user")[:200]}
+
+
+class ObjectEditView(BaseObjectView):
+    """Create (no pk) or edit an object; the saved object must stay in scope."""
+
+    def get_object(self, request: HttpRequest, pk: int | None) -> Any:
+        if pk is None:
+            if not user_can(request.user, self.object_type.model, "add"):
+                raise PermissionDenied
+            return self.object_type.model()
+        return get_object_or_404(self.queryset(request, "change"), pk=pk)
+
+    def get(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
+        obj = self.get_object(request, pk)
+        form = self.object_type.form(instance=obj, user=request.user)
+        return render(request, "core/object_edit.html", self.context(
+            request, object=obj, form=form))
+
+    def post(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
+        obj = self.get_object(request, pk)
+        action = "add" if pk is None else "change"
+        form = self.object_type.form(request.POST, request.FILES, instance=obj, user=request.user)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    obj = form.save()
+                    allowed = self.object_type.model.objects.restrict(request.user, action)
+                    if not allowed.filter(pk=obj.pk).exists():
+                        raise PermissionDenied
+            except PermissionDenied:
+                form.add_error(None, _("The object would be outside your permitted scope."))
+            else:
+                messages.success(request, _("Saved %(object)s.") % {"object": obj})
+                return redirect(obj.get_absolute_url())
+        return render(request, "core/object_edit.html", self.context(
+            request, object=obj, form=form), status=200 if form.is_valid() else 400)
+
+
+class ObjectDeleteView(BaseObjectView):
+    """Delete with a confirmation page."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        obj = get_object_or_404(self.queryset(request, "delete"), pk=pk)
+        return render(request, "core/object_delete.html", self.context(request, object=obj))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        obj = get_object_or_404(self.queryset(request, "delete"), pk=pk)
+        name = str(obj)
+        try:
+            with transaction.atomic():
+                obj.delete()
+        except ProtectedError as exc:
+            blockers = "、".join(str(o) for o in list(exc.protected_objects)[:5])
+            messages.error(request, _("%(object)s is still used by: %(blockers)s") % {
+                "object": name, "blockers": blockers})
+            return redirect(obj.get_absolute_url())
+        messages.success(request, _("Deleted %(object)s.") % {"object": name})
+        return redirect(self.object_type.url_name("list"))

@@ -1,0 +1,112 @@
+"""Home page, health check, the global audit list and job pages."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+
+from ..audit_access import can_view_audit_log, visible_changes
+from ..filtersets import ObjectChangeFilterSet
+from ..jobs import live_state, request_cancel
+from ..models import Job, ObjectChange
+from ..permissions import is_system_admin
+from ..tables import ObjectChangeTable
+
+__all__ = ["home", "healthz", "audit_list", "audit_detail", "job_detail", "job_progress",
+           "job_cancel", "job_list"]
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Figures from the database, limited to what the user may see."""
+    from lianzhang.chains.models import Chain
+    from lianzhang.regions.choices import RegionLevel
+    from lianzhang.regions.models import Region
+
+    towns = Region.objects.restrict(request.user, "view").filter(level=RegionLevel.TOWN)
+    chains = Chain.objects.restrict(request.user, "view")
+    users = get_user_model().objects.filter(is_active=True)
+    recent = visible_changes(request.user)[:10]
+    if not can_view_audit_log(request.user):
+        recent = ObjectChange.objects.filter(user=request.user).select_related("content_type")[:10]
+    return render(request, "core/home.html", {
+        "town_count": towns.count(),
+        "towns": towns.select_related("main_chain")[:20],
+        "chain_count": chains.count(),
+        "user_count": users.count(),
+        "change_count": visible_changes(request.user).count(),
+        "recent_changes": recent,
+        "jobs": Job.objects.filter(user=request.user)[:5],
+    })
+
+
+@login_not_required
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database answers, 503 otherwise (for load balancers and monitors)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # report, don't crash the monitor
+        return JsonResponse({"status": "error", "database": str(exc)[:200]}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def audit_list(request: HttpRequest) -> HttpResponse:
+    """Every change record, filterable by user, model, action and time."""
+    if not can_view_audit_log(request.user):
+        raise PermissionDenied
+    filterset = ObjectChangeFilterSet(request.GET or None, queryset=visible_changes(request.user))
+    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else visible_changes(
+        request.user)
+    table = ObjectChangeTable(rows)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return render(request, "core/audit_list.html", {"table": table, "filter_form": filterset.form})
+
+
+def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One change record with its before/after diff."""
+    change = get_object_or_404(visible_changes(request.user), pk=pk)
+    return render(request, "core/audit_detail.html", {"change": change})
+
+
+def _job_for(request: HttpRequest, pk: int) -> Job:
+    job = get_object_or_404(Job, pk=pk)
+    if job.user_id != request.user.pk and not is_system_admin(request.user):
+        raise PermissionDenied
+    return job
+
+
+def job_list(request: HttpRequest) -> HttpResponse:
+    """The user's own jobs (all jobs for administrators)."""
+    jobs = Job.objects.all() if is_system_admin(request.user) else Job.objects.filter(
+        user=request.user)
+    return render(request, "core/job_list.html", {"jobs": jobs.select_related("user")[:100]})
+
+
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The job page with a live progress bar."""
+    job = _job_for(request, pk)
+    return render(request, "core/job.html", {"job": job, "live": live_state(job)})
+
+
+def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """HTMX fragment polled by the progress bar (JSON when asked for)."""
+    job = _job_for(request, pk)
+    live = live_state(job)
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse({"status": job.status, **live, "result": job.result})
+    return render(request, "core/job_progress.html", {"job": job, "live": live})
+
+
+@require_POST
+def job_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask a running job to stop; its transaction rolls back, nothing half-written."""
+    job = _job_for(request, pk)
+    request_cancel(job)
+    return redirect(job.get_absolute_url())

@@ -1,0 +1,63 @@
+"""Users and their scoped role assignments."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .roles import Role
+
+__all__ = ["User", "RoleAssignment"]
+
+
+class User(AbstractUser):
+    """A person who signs in: secretariat staff, town officers, leaders, firms."""
+
+    display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    unit = models.CharField(_("unit"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+
+    _audited = True
+    audit_exclude = ("password", "last_login")
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    def role_labels(self) -> list[str]:
+        """Human labels of the user's roles with their scope, for the user menu."""
+        from lianzhang.core.permissions import user_assignments
+
+        labels = []
+        for a in user_assignments(self):
+            scope = [str(t) for t in a.towns.all()] + [str(c) for c in a.chains.all()]
+            labels.append(f"{a.get_role_display()}" + (f"（{'、'.join(scope)}）" if scope else ""))
+        return labels
+
+
+class RoleAssignment(models.Model):
+    """A role given to a user, scoped to chains and/or towns (empty = whole city)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="assignments",
+                             verbose_name=_("user"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    chains = models.ManyToManyField("chains.Chain", blank=True, related_name="+",
+                                    verbose_name=_("chains"))
+    towns = models.ManyToManyField("regions.Region", blank=True, related_name="+",
+                                   verbose_name=_("towns"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    _audited = True
+
+    class Meta:
+        ordering = ["user", "role"]
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()}"
