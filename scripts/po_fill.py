@@ -37,13 +37,21 @@ def fill(po_text: str, table: dict[str, list[str]]) -> tuple[str, list[str]]:
         if not msgid:
             out.append(block)
             continue
+        fuzzy = any(ln.startswith("#,") and "fuzzy" in ln for ln in lines)
+        if fuzzy:  # makemessages' guesses from similar strings are not translations
+            lines = [ln for ln in lines if not (ln.startswith("#,") and "fuzzy" in ln)
+                     and not ln.startswith("#| ")]
+            i = next(k for k, ln in enumerate(lines) if ln.startswith("msgid "))
+            j = i + 1
+            while j < len(lines) and lines[j].startswith('"'):
+                j += 1
         strs = [k for k, ln in enumerate(lines) if ln.startswith("msgstr")]
         current = []
         for k in strs:
             end = k + 1
             while end < len(lines) and lines[end].startswith('"'):
                 end += 1
-            current.append(_unquote(lines[k:end]))
+            current.append("" if fuzzy else _unquote(lines[k:end]))
         if any(current):
             out.append(block)
             continue

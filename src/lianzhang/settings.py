@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "lianzhang.users",
     "lianzhang.regions",
     "lianzhang.chains",
+    "lianzhang.enterprises",
     "lianzhang.demo",
 ]
 

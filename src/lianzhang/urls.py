@@ -21,6 +21,7 @@ urlpatterns = [
     path("core/", include("lianzhang.core.urls")),
     path("regions/", include("lianzhang.regions.urls")),
     path("chains/", include("lianzhang.chains.urls")),
+    path("enterprises/", include("lianzhang.enterprises.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include(api_urls())),

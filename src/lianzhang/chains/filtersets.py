@@ -1,4 +1,4 @@
-"""Filters for chains."""
+"""Filters of the chains app."""
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
@@ -6,9 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from lianzhang.core.filtersets import BaseFilterSet
 
 from .choices import ChainCategory
-from .models import Chain
+from .models import Chain, ChainMaster, ChainNode, ChainRole, MapVersion
 
-__all__ = ["ChainFilterSet"]
+__all__ = ["ChainFilterSet", "ChainRoleFilterSet", "ChainMasterFilterSet",
+           "MapVersionFilterSet", "ChainNodeFilterSet"]
 
 
 class ChainFilterSet(BaseFilterSet):
@@ -21,3 +22,43 @@ class ChainFilterSet(BaseFilterSet):
     class Meta:
         model = Chain
         fields = ["q", "category", "code"]
+
+
+class ChainRoleFilterSet(BaseFilterSet):
+    """Roster entries."""
+
+    search_fields = ("person", "unit", "chain__name")
+
+    class Meta:
+        model = ChainRole
+        fields = ["q", "chain", "role"]
+
+
+class ChainMasterFilterSet(BaseFilterSet):
+    """Chain masters."""
+
+    search_fields = ("enterprise__name", "chain__name")
+
+    class Meta:
+        model = ChainMaster
+        fields = ["q", "chain"]
+
+
+class MapVersionFilterSet(BaseFilterSet):
+    """Map versions."""
+
+    search_fields = ("chain__name", "version", "note")
+
+    class Meta:
+        model = MapVersion
+        fields = ["q", "chain", "status"]
+
+
+class ChainNodeFilterSet(BaseFilterSet):
+    """Chain nodes."""
+
+    search_fields = ("name", "description")
+
+    class Meta:
+        model = ChainNode
+        fields = ["q", "map", "segment", "is_core", "level"]

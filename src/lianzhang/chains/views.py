@@ -1,14 +1,16 @@
-"""Chain pages: declared once, served by the generic object views."""
+"""Chain pages: declared object types (chains, roster, masters, map versions, nodes)."""
+
+from django.utils.translation import gettext_lazy as _
 
 from lianzhang.core.registry import ObjectType, register
 
-from .api.serializers import ChainSerializer
-from .filtersets import ChainFilterSet
-from .forms import ChainForm
-from .models import Chain
-from .tables import ChainTable
+from . import filtersets as fs
+from . import forms
+from . import tables as tb
+from .api import serializers as sz
+from .models import Chain, ChainMaster, ChainNode, ChainRole, MapVersion
 
-__all__ = ["ChainType"]
+__all__ = ["ChainType", "ChainRoleType", "ChainMasterType", "MapVersionType", "ChainNodeType"]
 
 
 @register
@@ -16,8 +18,55 @@ class ChainType(ObjectType):
     """Key industrial chains."""
 
     model = Chain
-    filterset = ChainFilterSet
-    table = ChainTable
-    form = ChainForm
-    serializer = ChainSerializer
+    filterset = fs.ChainFilterSet
+    table = tb.ChainTable
+    form = forms.ChainForm
+    serializer = sz.ChainSerializer
     natural_key = "code"
+    detail_template = "chains/chain_detail.html"
+
+
+@register
+class ChainRoleType(ObjectType):
+    """链长, 副链长, 专班 and 秘书处 contacts."""
+
+    model = ChainRole
+    filterset = fs.ChainRoleFilterSet
+    table = tb.ChainRoleTable
+    form = forms.ChainRoleForm
+    serializer = sz.ChainRoleSerializer
+
+
+@register
+class ChainMasterType(ObjectType):
+    """链主企业."""
+
+    model = ChainMaster
+    filterset = fs.ChainMasterFilterSet
+    table = tb.ChainMasterTable
+    form = forms.ChainMasterForm
+    serializer = sz.ChainMasterSerializer
+
+
+@register
+class MapVersionType(ObjectType):
+    """Chain map versions (draft / published)."""
+
+    model = MapVersion
+    filterset = fs.MapVersionFilterSet
+    table = tb.MapVersionTable
+    form = forms.MapVersionForm
+    serializer = sz.MapVersionSerializer
+    detail_template = "chains/mapversion_detail.html"
+    extra_tabs = (("nodes", _("Nodes"), "chains/mapversion_nodes.html"),)
+
+
+@register
+class ChainNodeType(ObjectType):
+    """Nodes of chain maps."""
+
+    model = ChainNode
+    filterset = fs.ChainNodeFilterSet
+    table = tb.ChainNodeTable
+    form = forms.ChainNodeForm
+    serializer = sz.ChainNodeSerializer

@@ -111,10 +111,30 @@ def _record_save(sender, instance, created, raw=False, **kwargs):
                   before, after)
 
 
+_KEEPS_REFERENCES = (models.CASCADE, models.PROTECT, models.RESTRICT, models.DO_NOTHING)
+
+
+def _dependents(instance: models.Model) -> list[tuple[type[models.Model], Any, dict]]:
+    """Audited objects a delete of `instance` changes without saving them: foreign
+    keys set to null/default (SET_NULL, SET_DEFAULT, SET()) and many-to-many links
+    removed. Returns (model, pk, snapshot before) triples."""
+    found = []
+    for rel in instance._meta.related_objects:
+        model = rel.related_model
+        if not is_audited(model) or (not rel.many_to_many and rel.on_delete in _KEEPS_REFERENCES):
+            continue
+        if rel.many_to_many and rel.field.name in getattr(model, "audit_exclude", ()):
+            continue
+        for obj in model._base_manager.filter(**{rel.field.name: instance.pk}).distinct():
+            found.append((model, obj.pk, serialize_object(obj)))
+    return found
+
+
 @receiver(pre_delete)
 def _capture_before_delete(sender, instance, **kwargs):
     if is_audited(sender):
         instance._audit_before = serialize_object(instance)
+    instance._audit_dependents = _dependents(instance)
 
 
 @receiver(post_delete)
@@ -122,11 +142,48 @@ def _record_delete(sender, instance, **kwargs):
     if is_audited(sender):
         record_change(instance, ObjectChange.Action.DELETE,
                       getattr(instance, "_audit_before", None), None)
+    for model, pk, before in getattr(instance, "_audit_dependents", ()):
+        obj = model._base_manager.filter(pk=pk).first()
+        if obj is None:
+            continue  # deleted too (cascade): its own delete record says so
+        after = serialize_object(obj)
+        if after != before:
+            record_change(obj, ObjectChange.Action.UPDATE, before, after)
+
+
+def _record_reverse_m2m(sender, instance, action, model, pk_set) -> None:
+    """Links changed from the other side (`tag.regions_region_set.add(region)`): record
+    the change on each forward object, as if it had been made from its side."""
+    if not is_audited(model):
+        return
+    field = next((f for f in model._meta.many_to_many if f.remote_field.through is sender), None)
+    if field is None or field.name in getattr(model, "audit_exclude", ()):
+        return
+    key = f"_audit_m2m_reverse_{field.name}"
+    if action in ("pre_add", "pre_remove", "pre_clear"):
+        if pk_set is None:  # clear: every object linked now
+            pks = list(model._base_manager.filter(**{field.name: instance.pk})
+                       .values_list("pk", flat=True))
+        else:
+            pks = list(pk_set)
+        setattr(instance, key, {
+            obj.pk: sorted(getattr(obj, field.name).values_list("pk", flat=True))
+            for obj in model._base_manager.filter(pk__in=pks)})
+    elif action in ("post_add", "post_remove", "post_clear"):
+        before = getattr(instance, key, None) or {}
+        for obj in model._base_manager.filter(pk__in=list(before)):
+            after_ids = sorted(getattr(obj, field.name).values_list("pk", flat=True))
+            if before[obj.pk] != after_ids:
+                record_change(obj, ObjectChange.Action.UPDATE,
+                              {field.name: before[obj.pk]}, {field.name: after_ids})
 
 
 @receiver(m2m_changed)
 def _record_m2m(sender, instance, action, reverse, model, pk_set, **kwargs):
-    if reverse or not is_audited(type(instance)):
+    if reverse:
+        _record_reverse_m2m(sender, instance, action, model, pk_set)
+        return
+    if not is_audited(type(instance)):
         return
     field = next((f for f in instance._meta.many_to_many
                   if f.remote_field.through is sender), None)
@@ -147,7 +204,7 @@ def audited_bulk_create(model: type[models.Model], objs: Sequence[models.Model],
                         batch_size: int = 1000) -> list[models.Model]:
     """`bulk_create` for large imports, writing the same create records the signals
     would (one insert per batch instead of one per object)."""
-    created = model.objects.bulk_create(objs, batch_size=batch_size)
+    created = model._base_manager.bulk_create(objs, batch_size=batch_size)
     if is_audited(model):
         if any(o.pk is None for o in created):
             raise RuntimeError("bulk create did not return primary keys; cannot audit")

@@ -16,7 +16,13 @@ __all__ = ["navigation", "MENU"]
 
 # (group label, [registry keys]) in menu order; later apps add their types here.
 MENU: list[tuple[Any, list[str]]] = [
-    (_("Chains"), ["chains.chain"]),
+    (_("Chains"), ["chains.chain", "chains.mapversion", "chains.chainnode", "chains.chainmaster",
+                   "chains.chainrole"]),
+    (_("Enterprises"), ["enterprises.enterprise", "enterprises.namereview",
+                        "enterprises.supplytie", "enterprises.yearlyfigure",
+                        "enterprises.product", "enterprises.enterprisename",
+                        "enterprises.contact", "enterprises.park",
+                        "enterprises.innovationplatform"]),
     (_("Regions"), ["regions.region"]),
     (_("System"), ["core.tag"]),
 ]

@@ -18,7 +18,7 @@ from django.utils.encoding import escape_uri_path
 
 from .registry import ObjectType
 
-__all__ = ["neutralise", "export_columns", "export_rows", "export_response"]
+__all__ = ["neutralise", "cell_value", "export_columns", "export_rows", "export_response"]
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -36,13 +36,15 @@ def export_columns(object_type: type[ObjectType]) -> list[tuple[str, str]]:
     return [(name, str(f.label or name)) for name, f in form.fields.items()]
 
 
-def _cell(obj: models.Model, name: str, form_field: Any) -> Any:
+def cell_value(obj: models.Model, name: str, form_field: Any) -> Any:
     value = getattr(obj, name, None)
     key = getattr(form_field, "to_field_name", None) or "pk"
     if isinstance(value, models.Model):
         return getattr(value, key)
     if hasattr(value, "all") and callable(value.all):  # many-to-many manager
         return "|".join(str(getattr(v, key)) for v in value.all())
+    if isinstance(value, list | tuple):  # JSON list fields: the `a|b` form the import reads
+        return "|".join(str(v) for v in value)
     # Booleans and choice values are written as the import form reads them back.
     return value
 
@@ -56,7 +58,7 @@ def export_rows(object_type: type[ObjectType], queryset: Iterable[models.Model]
     for obj in queryset:
         row = []
         for name, _header in columns:
-            value = _cell(obj, name, form.fields[name])
+            value = cell_value(obj, name, form.fields[name])
             row.append(neutralise("" if value is None else value))
         rows.append(row)
     return [h for _n, h in columns], rows

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 __all__ = ["style_widgets", "ScopedModelForm", "NaturalKeyChoiceField", "NaturalKeyMultipleChoiceField",
@@ -43,17 +45,25 @@ class ScopedModelForm(forms.ModelForm):
         style_widgets(self)
 
 
+def _invalid_choice_text(model: Any, to_field_name: str) -> str:
+    return gettext("No %(model)s with %(field)s “%(value)s”.") % {
+        "model": model._meta.verbose_name,
+        "field": model._meta.get_field(to_field_name).verbose_name,
+        "value": "%(value)s",
+    }
+
+
+# Built when shown, not when the form class is defined: otherwise the message
+# stays in the language that was active at start-up.
+_invalid_choice_message = lazy(_invalid_choice_text, str)
+
+
 class NaturalKeyChoiceField(forms.ModelChoiceField):
     """Refers to an object by a natural key (a code, a name) in imports."""
 
     def __init__(self, queryset: Any, to_field_name: str, **kwargs: Any) -> None:
         kwargs.setdefault("error_messages", {
-            "invalid_choice": _("No %(model)s with %(field)s “%(value)s”.") % {
-                "model": queryset.model._meta.verbose_name,
-                "field": queryset.model._meta.get_field(to_field_name).verbose_name,
-                "value": "%(value)s",
-            },
-        })
+            "invalid_choice": _invalid_choice_message(queryset.model, to_field_name)})
         super().__init__(queryset=queryset, to_field_name=to_field_name, **kwargs)
 
 
@@ -62,12 +72,7 @@ class NaturalKeyMultipleChoiceField(forms.ModelMultipleChoiceField):
 
     def __init__(self, queryset: Any, to_field_name: str, **kwargs: Any) -> None:
         kwargs.setdefault("error_messages", {
-            "invalid_choice": _("No %(model)s with %(field)s “%(value)s”.") % {
-                "model": queryset.model._meta.verbose_name,
-                "field": queryset.model._meta.get_field(to_field_name).verbose_name,
-                "value": "%(value)s",
-            },
-        })
+            "invalid_choice": _invalid_choice_message(queryset.model, to_field_name)})
         super().__init__(queryset=queryset, to_field_name=to_field_name, **kwargs)
 
     def to_python(self, value: Any) -> Any:

@@ -16,7 +16,18 @@ from .permissions import user_can
 from .registry import ObjectType
 from .tabular import Table, TableError, read_table
 
-__all__ = ["ImportResult", "header_map", "run_import", "import_file"]
+__all__ = ["ImportResult", "RowDecision", "header_map", "run_import", "import_file"]
+
+
+@dataclass
+class RowDecision:
+    """What an object type's import resolver decided for one row: update `instance`,
+    create (instance None), hold the row for review (`queued`), or refuse (`error`)."""
+
+    instance: Any = None
+    queued: bool = False
+    error: str = ""
+    column: str = ""
 
 
 @dataclass
@@ -25,6 +36,8 @@ class ImportResult:
 
     rows: int = 0
     created: list[Any] = field(default_factory=list)
+    updated: list[Any] = field(default_factory=list)
+    queued: int = 0
     preview: list[dict[str, str]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     dry_run: bool = True
@@ -95,6 +108,7 @@ def run_import(object_type: type[ObjectType], user: Any, table: Table, dry_run: 
     if result.errors:
         return result
 
+    resolver = object_type.import_resolver(user) if object_type.import_resolver else None
     unique = [n for n in _unique_fields(model) if n in label_of]
     seen: dict[str, dict[str, int]] = {n: {} for n in unique}
     total = len(table.rows)
@@ -112,7 +126,22 @@ def run_import(object_type: type[ObjectType], user: Any, table: Table, dry_run: 
                     seen[name][value] = row_no
             if duplicate:
                 continue
-            form = form_class(data=data, user=user)
+            instance = None
+            if resolver is not None:
+                decision = resolver.decide(row_no, data)
+                if decision.error:
+                    result.errors.append(row_error(row_no, decision.column, decision.error))
+                    continue
+                if decision.queued:
+                    result.queued += 1
+                    continue
+                instance = decision.instance
+                if instance is not None and not model.objects.restrict(user, "change").filter(
+                        pk=instance.pk).exists():
+                    result.errors.append(row_error(row_no, "", _(
+                        "matches an existing record outside your permitted scope")))
+                    continue
+            form = form_class(data=data, user=user, instance=instance)
             if not form.is_valid():
                 for name, messages in form.errors.items():
                     column = label_of.get(name, "") if name != "__all__" else ""
@@ -121,10 +150,16 @@ def run_import(object_type: type[ObjectType], user: Any, table: Table, dry_run: 
                 continue
             with transaction.atomic():
                 obj = form.save()
-            if not model.objects.restrict(user, "add").filter(pk=obj.pk).exists():
+            action = "change" if instance is not None else "add"
+            if not model.objects.restrict(user, action).filter(pk=obj.pk).exists():
                 result.errors.append(row_error(row_no, "", _("outside your permitted scope")))
                 continue
-            result.created.append(obj.pk)
+            if instance is not None:
+                result.updated.append(obj.pk)
+            else:
+                result.created.append(obj.pk)
+            if resolver is not None:
+                resolver.saved(obj)
             if len(result.preview) < 50:
                 result.preview.append({label_of[n]: data.get(n, "") for n in label_of})
             if progress and (i % 200 == 0 or i == total - 1):

@@ -30,6 +30,12 @@ class LoginRequiredMiddleware(_DjangoLoginRequired):
     because DRF authenticates tokens itself and answers 401/403 instead of redirecting."""
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if request.path_info.startswith("/api/") and not request.path_info.startswith("/api/docs"):
+        path = request.path_info
+        if path.startswith("/api/docs"):
+            # DRF marks its views login_required=False; the docs page is still a page.
+            if request.user.is_authenticated:
+                return None
+            return self.handle_no_permission(request, view_func)
+        if path.startswith("/api/"):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)

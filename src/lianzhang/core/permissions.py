@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db.models import Model, Q
 
-__all__ = ["scope_filter", "user_can", "user_assignments", "is_system_admin"]
+__all__ = ["allowed_for", "crosses_to_many", "scope_filter", "user_can", "user_assignments", "is_system_admin"]
 
 
 def is_system_admin(user: Any) -> bool:
@@ -39,6 +39,22 @@ def user_assignments(user: Any) -> list[Any]:
             cached.append(a)
         user._lz_assignments = cached
     return cached
+
+
+def crosses_to_many(model: type[Model], path: str) -> bool:
+    """Whether an ORM lookup path passes through a to-many relation (which would
+    duplicate rows in a plain filter)."""
+    if not path or path == "self":
+        return False
+    current = model
+    for part in path.split("__"):
+        field = current._meta.get_field(part)
+        if field.many_to_many or field.one_to_many:
+            return True
+        if not field.is_relation:
+            return False
+        current = field.related_model
+    return False
 
 
 def _dimension_q(path: str, ids: set[int], self_tree: bool) -> Q:
@@ -73,10 +89,31 @@ def scope_filter(user: Any, model: type[Model], action: str) -> Q | bool | None:
         combined = q if combined is None else combined | q
     if combined is None:
         return False
-    combined._needs_subquery = any("__" in p for p in (town_path, chain_path) if p != "self")
+    combined._needs_subquery = any(crosses_to_many(model, p) for p in (town_path, chain_path))
     return combined
 
 
 def user_can(user: Any, model: type[Model], action: str) -> bool:
     """Whether the user may perform `action` on at least some objects of `model`."""
     return scope_filter(user, model, action) is not False
+
+
+def allowed_for(user: Any, model: type[Model], action: str, *, chain_id: int | None = None,
+                town_id: int | None = None) -> bool:
+    """Whether the user may perform `action` on a (possibly not yet existing) object of
+    `model` that sits in `chain_id` / `town_id` — the same rules as `scope_filter`."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if is_system_admin(user):
+        return True
+    from lianzhang.users.roles import actions_for
+
+    scope = getattr(model, "scope", None)
+    for a in user_assignments(user):
+        if action not in actions_for(a.role, model):
+            continue
+        town_ok = not (a.town_ids and getattr(scope, "town", "")) or town_id in a.town_ids
+        chain_ok = not (a.chain_ids and getattr(scope, "chain", "")) or chain_id in a.chain_ids
+        if town_ok and chain_ok:
+            return True
+    return False

@@ -1,8 +1,9 @@
 """The one permission path for querysets: `Model.objects.restrict(user, action)`.
 
 Views, API, exports, imports and reports all get their objects through it
-(DESIGN §6.5). Domain querysets also refuse `update()`, which would skip the
-audit trail (DESIGN §6.4)."""
+(DESIGN §6.5). Domain querysets also refuse `update()`, `bulk_create()` and
+`bulk_update()`, which send no signals and so would skip the audit trail (DESIGN
+§6.4); `lianzhang.core.audit` has audited versions of the bulk writes."""
 
 from __future__ import annotations
 
@@ -43,6 +44,19 @@ class RestrictedQuerySet(models.QuerySet):
             f"{self.model.__name__}.objects.update() would bypass the audit log; "
             "save objects individually or use audited_bulk_update()"
         )
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
+        """Refused: writes no change records. Use `audited_bulk_update`."""
+        raise AuditBypassError(
+            f"{self.model.__name__}.objects.bulk_update() would bypass the audit log; "
+            "use audited_bulk_update()")
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        """Refused: sends no signals, so writes no change records. Use
+        `audited_bulk_create` (or create objects one by one)."""
+        raise AuditBypassError(
+            f"{self.model.__name__}.objects.bulk_create() would bypass the audit log; "
+            "use audited_bulk_create()")
 
 
 RestrictedManager = models.Manager.from_queryset(RestrictedQuerySet)

@@ -39,6 +39,9 @@ class ObjectType:
     extra_tabs: tuple[tuple[str, Any, str], ...] = ()
     #: Natural key used to refer to objects of this type in imports and exports.
     natural_key: str = "pk"
+    #: Optional factory `(user) -> resolver` with `decide(row_no, data) -> RowDecision`
+    #: and `saved(obj)`: lets an import update or queue rows instead of creating.
+    import_resolver: Any = None
 
     @classmethod
     def key(cls) -> str:

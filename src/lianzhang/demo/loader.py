@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from lianzhang.chains.models import Chain
+from lianzhang.chains.services import create_chain_from_template, load_templates
 from lianzhang.core.context import change_context
 from lianzhang.core.models import Tag
 from lianzhang.regions.models import Region
@@ -69,9 +70,15 @@ def load_demo() -> DemoSummary:
         demo_tag = _upsert(Tag, {"slug": "demo"}, {"name": "演示数据", "color": "#f59f00"},
                            summary, "tags")
         chains = {}
+        templates = {t.code: t for t in load_templates()}
         for name, code, category in city.CHAINS:
-            chains[code] = _upsert(Chain, {"code": code}, {"name": name, "category": category},
-                                   summary, "chains")
+            existed = Chain.objects.filter(code=code, maps__isnull=False).exists()
+            if code in templates:
+                chains[code] = create_chain_from_template(templates[code])
+                summary.add("chains", not existed)
+            else:
+                chains[code] = _upsert(Chain, {"code": code},
+                                       {"name": name, "category": category}, summary, "chains")
         province = _upsert(Region, {"code": city.PROVINCE[1]},
                            {"name": city.PROVINCE[0], "level": "province", "parent": None},
                            summary, "regions")

@@ -27,8 +27,10 @@ class RegionImportForm(ScopedModelForm):
                                    required=False, label=_("parent"))
     main_chain = NaturalKeyChoiceField(queryset=Chain.objects.all(), to_field_name="code",
                                        required=False, label=_("main chain"))
-    header_aliases = {"上级区划代码": "parent", "区划代码": "code", "主导产业链": "main_chain",
-                      "一镇一业": "main_industry", "parent_code": "parent"}
+    header_aliases = {"名称": "name", "区划代码": "code", "级别": "level",
+                      "上级区划代码": "parent", "主导产业链": "main_chain",
+                      "一镇一业": "main_industry", "说明": "description",
+                      "parent_code": "parent"}
 
     class Meta:
         model = Region

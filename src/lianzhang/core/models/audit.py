@@ -25,6 +25,9 @@ class ObjectChangeQuerySet(models.QuerySet):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise ImmutableError("change records cannot be deleted")
 
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
+        raise ImmutableError("change records cannot be edited")
+
     def for_object(self, obj: models.Model) -> ObjectChangeQuerySet:
         """Changes of one object, newest first."""
         ct = ContentType.objects.get_for_model(obj, for_concrete_model=False)

@@ -67,6 +67,10 @@ class ObjectBattery:
         """Text the list's `q` search should find `obj` by."""
         return str(obj)
 
+    def list_text(self, obj: Any) -> str:
+        """Text that identifies `obj` in the list page and in exports."""
+        return self.search_text(obj)
+
     # --- helpers --------------------------------------------------------------------
     @property
     def model(self) -> type:
@@ -142,14 +146,14 @@ class ObjectBattery:
         a, b = pair
         client = self.client_for(world, "scoped")
         listing = client.get(self.url("list")).content.decode()
-        assert str(a) in listing
+        assert self.list_text(a) in listing
         assert client.get(self.url("detail", a.pk)).status_code == 200
         api = self.api_for(world, "scoped")
         ids = {row["id"] for row in api.get(self.api_list_url()).json()["results"]}
         assert a.pk in ids
         export = client.get(self.url("list") + "?export=csv").content.decode("utf-8-sig")
         if self.is_scoped:
-            assert str(b) not in listing
+            assert self.list_text(b) not in listing
             assert client.get(self.url("detail", b.pk)).status_code == 404
             assert client.get(self.url("edit", b.pk)).status_code == 404
             assert client.get(self.url("delete", b.pk)).status_code == 404
@@ -157,7 +161,7 @@ class ObjectBattery:
             assert api.get(f"{self.api_list_url()}{b.pk}/").status_code == 404
             assert api.delete(f"{self.api_list_url()}{b.pk}/").status_code == 404
             assert self.model.objects.filter(pk=b.pk).exists()
-            assert str(b) not in export
+            assert self.list_text(b) not in export
 
     def test_scoped_user_cannot_create_outside_scope(self, world, pair):
         if not self.is_scoped:
@@ -199,8 +203,10 @@ class ObjectBattery:
         field, value = self.edit_change()
         data[field] = value
         assert client.post(self.url("edit", pk), data).status_code == 302
-        update = self.changes(pk, "update").get()
-        assert update.postchange_data[field] == value
+        # Many-to-many fields set on create are recorded as updates of their own (same
+        # request id), so pick the record of this edit.
+        (update,) = [c for c in self.changes(pk, "update")
+                     if (c.postchange_data or {}).get(field) == value]
         assert update.prechange_data[field] != value
         page = client.get(self.url("changelog", pk)).content.decode()
         assert "data-changelog" in page and value in page

@@ -61,7 +61,7 @@ def world(db) -> World:
     district = Region.objects.create(name="胶州市", code="370281000000", level="district",
                                      parent=city)
     chain_a = Chain.objects.create(name="智能家电", code="smart-appliance")
-    chain_b = Chain.objects.create(name="智能制造装备", code="intelligent-manufacturing-equipment")
+    chain_b = Chain.objects.create(name="智能制造装备", code="smart-manufacturing-equipment")
     town_a = Region.objects.create(name="九龙街道", code="370281006000", level="town",
                                    parent=district, main_chain=chain_a)
     town_b = Region.objects.create(name="胶西街道", code="370281009000", level="town",

@@ -83,8 +83,12 @@ class ObjectView(BaseObjectView):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         obj = get_object_or_404(self.queryset(request), pk=pk)
+        tab, tab_template = self.tab, None
+        for slug, _label, template in self.object_type.extra_tabs:
+            if request.GET.get("tab") == slug and self.tab == "detail":
+                tab, tab_template = slug, template
         return render(request, "core/object.html", self.context(
-            request, object=obj, tab=self.tab, fields=self.fields(obj),
+            request, object=obj, tab=tab, tab_template=tab_template, fields=self.fields(obj),
             **self.tab_context(request, obj)))
 
     def fields(self, obj: Any) -> list[tuple[str, Any]]:
@@ -92,7 +96,12 @@ class ObjectView(BaseObjectView):
         names = self.object_type.detail_fields or tuple(self.object_type.form.base_fields)
         out = []
         for name in names:
-            field = obj._meta.get_field(name)
+            try:
+                field = obj._meta.get_field(name)
+            except Exception:  # a form-only field (e.g. products typed in one cell)
+                continue
+            if not (field.concrete or field.many_to_many) or field.auto_created:
+                continue
             if field.many_to_many:
                 value = "、".join(str(v) for v in getattr(obj, name).all())
             elif field.choices:

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_tables2 import RequestConfig
 
 from ..audit_access import can_view_audit_log, visible_changes
@@ -31,16 +31,16 @@ def home(request: HttpRequest) -> HttpResponse:
     towns = Region.objects.restrict(request.user, "view").filter(level=RegionLevel.TOWN)
     chains = Chain.objects.restrict(request.user, "view")
     users = get_user_model().objects.filter(is_active=True)
-    recent = visible_changes(request.user)[:10]
-    if not can_view_audit_log(request.user):
-        recent = ObjectChange.objects.filter(user=request.user).select_related("content_type")[:10]
+    # Auditors see everyone's changes; other users see their own.
+    changes = visible_changes(request.user) if can_view_audit_log(request.user) else (
+        ObjectChange.objects.filter(user=request.user).select_related("content_type"))
     return render(request, "core/home.html", {
         "town_count": towns.count(),
         "towns": towns.select_related("main_chain")[:20],
         "chain_count": chains.count(),
         "user_count": users.count(),
-        "change_count": visible_changes(request.user).count(),
-        "recent_changes": recent,
+        "change_count": changes.count(),
+        "recent_changes": changes[:10],
         "jobs": Job.objects.filter(user=request.user)[:5],
     })
 
@@ -57,6 +57,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+@require_safe
 def audit_list(request: HttpRequest) -> HttpResponse:
     """Every change record, filterable by user, model, action and time."""
     if not can_view_audit_log(request.user):
@@ -69,6 +70,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     return render(request, "core/audit_list.html", {"table": table, "filter_form": filterset.form})
 
 
+@require_safe
 def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One change record with its before/after diff."""
     change = get_object_or_404(visible_changes(request.user), pk=pk)

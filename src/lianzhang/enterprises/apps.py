@@ -1,0 +1,15 @@
+"""Enterprises app config."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EnterprisesConfig(AppConfig):
+    """Firms, names, products, yearly figures, supply ties, parks, platforms."""
+
+    name = "lianzhang.enterprises"
+    label = "enterprises"
+    verbose_name = _("enterprises")
+
+    def ready(self) -> None:
+        from . import views  # noqa: F401  (registers the object types)
