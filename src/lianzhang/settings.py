@@ -58,6 +58,10 @@ INSTALLED_APPS = [
     "lianzhang.regions",
     "lianzhang.chains",
     "lianzhang.enterprises",
+    "lianzhang.mapping",
+    "lianzhang.projects",
+    "lianzhang.attraction",
+    "lianzhang.dashboards",
     "lianzhang.demo",
 ]
 
@@ -195,6 +199,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "链长制 / 一镇一业 平台接口",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from lianzhang.core.navigation import register_link
 from lianzhang.core.registry import ObjectType, register
 
 from . import filtersets as fs
@@ -70,3 +71,7 @@ class ChainNodeType(ObjectType):
     table = tb.ChainNodeTable
     form = forms.ChainNodeForm
     serializer = sz.ChainNodeSerializer
+
+for _order, _key in enumerate(["chains.chain", "chains.mapversion", "chains.chainnode",
+                               "chains.chainmaster", "chains.chainrole"]):
+    register_link("chains", _order, object_type=_key)

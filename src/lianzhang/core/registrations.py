@@ -6,6 +6,7 @@ from .api.serializers import ObjectSerializer
 from .filtersets import BaseFilterSet
 from .forms import ScopedModelForm
 from .models import Tag
+from .navigation import register_link
 from .registry import ObjectType, register
 from .tables import BaseTable
 
@@ -58,3 +59,5 @@ class TagType(ObjectType):
     form = TagForm
     serializer = TagSerializer
     natural_key = "slug"
+
+register_link("system", 0, object_type="core.tag")

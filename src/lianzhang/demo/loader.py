@@ -17,6 +17,7 @@ from lianzhang.users.models import RoleAssignment
 from lianzhang.users.roles import Role
 
 from . import city
+from .steps import DemoContext, demo_steps
 
 __all__ = ["DEMO_PASSWORD", "DEMO_USERS", "load_demo", "DemoSummary"]
 
@@ -63,8 +64,9 @@ def _upsert(model, lookup: dict, values: dict, summary: DemoSummary, what: str):
     return obj
 
 
-def load_demo() -> DemoSummary:
-    """Create (or bring up to date) the demo regions, chains, tag and users."""
+def load_demo(seed: int = 2024, enterprises: int = 600) -> DemoSummary:
+    """Create (or bring up to date) the demo regions, chains, tag and users, then run
+    the apps' registered demo steps (firms, links, projects …) at the given scale."""
     summary = DemoSummary()
     with change_context(actor="demo"), transaction.atomic():
         demo_tag = _upsert(Tag, {"slug": "demo"}, {"name": "演示数据", "color": "#f59f00"},
@@ -97,12 +99,19 @@ def load_demo() -> DemoSummary:
         for region in [province, qingdao, jiaozhou, *towns.values()]:
             if not region.tags.filter(pk=demo_tag.pk).exists():
                 region.tags.add(demo_tag)
-        _load_users(towns, chains, summary)
+        users = _load_users(towns, chains, summary)
+        ctx = DemoContext(seed=seed, enterprises=enterprises, objects={
+            "towns": towns, "chains": chains, "users": users, "district": jiaozhou,
+            "demo_tag": demo_tag})
+        for _order, _name, step in demo_steps:
+            for what, count in (step(ctx) or {}).items():
+                summary.created[what] = summary.created.get(what, 0) + count
     return summary
 
 
-def _load_users(towns: dict, chains: dict, summary: DemoSummary) -> None:
+def _load_users(towns: dict, chains: dict, summary: DemoSummary) -> dict:
     user_model = get_user_model()
+    users = {}
     for username, display, role, town_names, chain_codes in DEMO_USERS:
         user = user_model.objects.filter(username=username).first()
         if user is None:
@@ -116,3 +125,5 @@ def _load_users(towns: dict, chains: dict, summary: DemoSummary) -> None:
             assignment.chains.set([chains[c] for c in chain_codes])
         else:
             summary.add("users", False)
+        users[username] = user
+    return users

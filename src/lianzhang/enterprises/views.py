@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lianzhang.core.forms import ScopedModelForm
+from lianzhang.core.navigation import register_link
 from lianzhang.core.permissions import user_can
 from lianzhang.core.registry import ObjectType, register
 
@@ -183,3 +184,10 @@ def review_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Decided: %(status)s.") % {
             "status": review.get_status_display()})
     return redirect(review.get_absolute_url())
+
+for _order, _key in enumerate(["enterprises.enterprise", "enterprises.namereview",
+                               "enterprises.supplytie", "enterprises.yearlyfigure",
+                               "enterprises.product", "enterprises.enterprisename",
+                               "enterprises.contact", "enterprises.park",
+                               "enterprises.innovationplatform"]):
+    register_link("enterprises", _order, object_type=_key)

@@ -1,5 +1,6 @@
 """Region pages: declared once, served by the generic object views."""
 
+from lianzhang.core.navigation import register_link
 from lianzhang.core.registry import ObjectType, register
 
 from .api.serializers import RegionSerializer
@@ -22,3 +23,5 @@ class RegionType(ObjectType):
     import_form = RegionImportForm
     serializer = RegionSerializer
     natural_key = "code"
+
+register_link("regions", 0, object_type="regions.region")

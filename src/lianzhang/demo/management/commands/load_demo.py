@@ -10,8 +10,13 @@ class Command(BaseCommand):
 
     help = "Load the demo city (Jiaozhou, Qingdao chains, demo users). Safe to run twice."
 
-    def handle(self, *args, **options):
-        summary = load_demo()
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=2024, help="Random seed (default 2024).")
+        parser.add_argument("--enterprises", type=int, default=600,
+                            help="Number of synthetic firms (scale; default 600).")
+
+    def handle(self, *args, seed: int, enterprises: int, **options):
+        summary = load_demo(seed=seed, enterprises=enterprises)
         created = ", ".join(f"{k} +{v}" for k, v in summary.created.items())
         self.stdout.write(f"演示数据已就绪 ({created})")
         names = "、".join(u[0] for u in DEMO_USERS)

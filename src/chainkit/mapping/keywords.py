@@ -1,0 +1,128 @@
+"""Keyword stage: one Aho–Corasick automaton over normalised record text.
+
+Every node's keywords (and, optionally, its name) go into a single automaton, so a
+record is scanned once whatever the number of keywords. Rules:
+
+* field-aware: a hit in a product counts most (scaled by the product's revenue share),
+  then the business scope, then the firm's name;
+* longest match wins: a match lying inside a longer match in the same field is
+  dropped ("空调压缩机" does not also count as "压缩机");
+* negative keywords take part in that rule and veto the node's positive hits in the
+  same field ("家电维修" stops 家电 in the scope but not a product "家电").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import ahocorasick
+
+from ..text import normalize
+from .records import Record, product_shares
+from .taxonomy import Taxonomy
+
+__all__ = ["KeywordIndex", "KeywordHit", "FIELD_WEIGHTS"]
+
+# Evidence strength of one keyword hit by field: products describe what a firm makes;
+# the business scope lists what it may do; the name is short and often historical.
+FIELD_WEIGHTS = {"products": 0.9, "text": 0.6, "name": 0.5}
+
+
+@dataclass(frozen=True)
+class KeywordHit:
+    """A keyword found in a field (`product` names the product for field "products")."""
+
+    keyword: str
+    field: str
+    product: str | None
+    strength: float
+
+
+class KeywordIndex:
+    """The automaton plus, for each keyword, the nodes it supports or vetoes."""
+
+    def __init__(self, taxonomy: Taxonomy, names_as_keywords: bool = True,
+                 field_weights: dict[str, float] | None = None) -> None:
+        """Build the automaton from the taxonomy (node names count as keywords when
+        `names_as_keywords`: a node called 压缩机 should catch the product 压缩机)."""
+        self.field_weights = dict(FIELD_WEIGHTS, **(field_weights or {}))
+        table: dict[str, tuple[list[int], list[int]]] = {}
+        for i, node in enumerate(taxonomy.nodes):
+            words = list(node.keywords) + ([node.name] if names_as_keywords else [])
+            for word in words:
+                key = normalize(word)
+                if key:
+                    pos = table.setdefault(key, ([], []))[0]
+                    if i not in pos:
+                        pos.append(i)
+            for word in node.negative_keywords:
+                table.setdefault(normalize(word), ([], []))[1].append(i)
+        self.keywords = sorted(table)
+        self.positive = [tuple(table[k][0]) for k in self.keywords]
+        self.negative = [tuple(table[k][1]) for k in self.keywords]
+        self.automaton = ahocorasick.Automaton()
+        for kid, key in enumerate(self.keywords):
+            self.automaton.add_word(key, (kid, len(key)))
+        if self.keywords:
+            self.automaton.make_automaton()
+
+    def __len__(self) -> int:
+        """Number of distinct normalised keywords (positive and negative)."""
+        return len(self.keywords)
+
+    def _scan(self, text: str) -> list[int]:
+        """Keyword ids found in `text` after dropping matches inside longer ones."""
+        found = [(end - length, -length, kid) for end, (kid, length) in self.automaton.iter(text)]
+        if len(found) < 2:
+            return [f[2] for f in found]
+        # Sorted by start, longer first: a match is inside an earlier one exactly when
+        # that earlier one reaches at least as far to the right.
+        found.sort()
+        kept = []
+        reach = -1
+        for start, neg_len, kid in found:
+            end = start - neg_len
+            if end > reach:
+                kept.append(kid)
+                reach = end
+        return kept
+
+    def match(self, record: Record) -> dict[int, tuple[float, list[KeywordHit]]]:
+        """Node index → (score in 0–1, hits) for one record.
+
+        The score is a noisy-or of the hits' strengths: more independent evidence
+        raises it, but no pile of weak hits reaches 1."""
+        if not self.keywords:
+            return {}
+        weights = self.field_weights
+        best: dict[tuple[int, int, str], tuple[float, str | None]] = {}
+        fields: list[tuple[str, str, str | None, float]] = []
+        if record.products:
+            for product, share in zip(record.products, product_shares(record), strict=True):
+                fields.append(("products", normalize(product), product, share))
+        if record.text:
+            fields.append(("text", normalize(record.text), None, 1.0))
+        if record.name:
+            fields.append(("name", normalize(record.name), None, 1.0))
+        positive, negative = self.positive, self.negative
+        for field_name, text, product, share in fields:
+            kids = self._scan(text)
+            if not kids:
+                continue
+            vetoed = {n for kid in kids for n in negative[kid]} if any(
+                negative[kid] for kid in kids) else ()
+            strength = weights[field_name] * share
+            for kid in kids:
+                for node in positive[kid]:
+                    if node in vetoed:
+                        continue
+                    key = (node, kid, field_name)
+                    prev = best.get(key)
+                    if prev is None or strength > prev[0]:
+                        best[key] = (strength, product)
+        out: dict[int, tuple[float, list[KeywordHit]]] = {}
+        for (node, kid, field_name), (strength, product) in best.items():
+            score, hits = out.get(node, (0.0, []))
+            hits.append(KeywordHit(self.keywords[kid], field_name, product, round(strength, 4)))
+            out[node] = (1.0 - (1.0 - score) * (1.0 - strength), hits)
+        return out

@@ -1,0 +1,254 @@
+"""The `Mapper` facade: fit on a taxonomy and examples, predict top-k links, save/load.
+
+Typical use (the web app's mapping job does exactly this)::
+
+    mapper = Mapper(MapperConfig()).fit(taxonomy, examples)
+    results = mapper.predict(records, top_k=5, progress=job.set_progress,
+                             should_stop=job.cancel_requested)
+    mapper.save(path); Mapper.load(path, taxonomy=current_taxonomy)
+
+`predict` works in batches, reports progress after each, and raises `MappingCancelled`
+when `should_stop()` turns true: it never returns a partial result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from ..errors import InputError
+from .codes import CodeRules
+from .combine import Combiner, NodeScore, RecordPrediction, candidate_features
+from .features import Featurizer
+from .keywords import FIELD_WEIGHTS, KeywordIndex
+from .model import LinearNodeModel, softmax
+from .records import Example, Record
+from .taxonomy import Taxonomy
+
+__all__ = ["Mapper", "MapperConfig", "MappingCancelled"]
+
+
+class MappingCancelled(Exception):
+    """Raised by `Mapper.predict` when `should_stop()` asked to stop; nothing returned."""
+
+
+@dataclass
+class MapperConfig:
+    """Which stages run and their main settings. Every stage can be switched off."""
+
+    use_keywords: bool = True
+    use_codes: bool = True
+    use_model: bool = True
+    names_as_keywords: bool = True
+    field_weights: dict[str, float] = field(default_factory=lambda: dict(FIELD_WEIGHTS))
+    seed: int = 0
+    svm_c: float = 0.5
+    taxonomy_weight: float = 0.5
+    parent_weight: float = 0.3
+    negative_penalty: float = 1.0
+    max_weights: int = 5_000_000
+    name_weight: float = 0.7
+    product_weight: float = 1.0
+    text_weight: float = 0.8
+    code_weight: float = 0.5
+    calibrate: bool = True
+    batch_size: int = 2000
+    model_candidates: int = 10
+
+
+class Mapper:
+    """Maps records to taxonomy nodes with keyword, code and learned stages."""
+
+    def __init__(self, config: MapperConfig | None = None) -> None:
+        """An unfitted mapper; call `fit` (even with no examples) before `predict`."""
+        self.config = config or MapperConfig()
+        self.taxonomy: Taxonomy | None = None
+        self.keywords: KeywordIndex | None = None
+        self.codes: CodeRules | None = None
+        self.model: LinearNodeModel | None = None
+        self.temperature = 1.0
+        self.combiner = Combiner()
+
+    # --- training -----------------------------------------------------------------------
+    def _new_model(self) -> LinearNodeModel:
+        """A fresh model from the config."""
+        c = self.config
+        feat = Featurizer(c.name_weight, c.product_weight, c.text_weight, c.code_weight)
+        return LinearNodeModel(c.svm_c, c.taxonomy_weight, c.parent_weight,
+                               c.negative_penalty, c.max_weights, feat)
+
+    def _build_rules(self, taxonomy: Taxonomy) -> None:
+        """Keyword automaton and code rules (no training needed)."""
+        c = self.config
+        self.taxonomy = taxonomy
+        self.keywords = (KeywordIndex(taxonomy, c.names_as_keywords, c.field_weights)
+                         if c.use_keywords else None)
+        self.codes = CodeRules(taxonomy) if c.use_codes else None
+
+    def fit(self, taxonomy: Taxonomy, examples: Sequence[Example] = ()) -> Mapper:
+        """Build the rule stages and, if enabled, train and calibrate the model.
+
+        Labels outside the taxonomy are refused. Calibration holds out a fifth of the
+        positive examples (chosen by a hash of record id and seed, so it is stable),
+        fits the model on the rest, fits the softmax temperature and the combiner on the
+        held-out part, then refits the model on everything."""
+        for ex in examples:
+            if ex.label not in taxonomy:
+                raise InputError(f"训练样本 {ex.record.id} 的标签 {ex.label} 不在分类体系中")
+        self._build_rules(taxonomy)
+        self.model = None
+        self.temperature = 1.0
+        self.combiner = Combiner()
+        if not self.config.use_model:
+            return self
+        examples = list(examples)
+        positives = [ex for ex in examples if ex.positive]
+        if self.config.calibrate and len(positives) >= 50:
+            held = [ex for ex in positives if self._held_out(ex.record.id)]
+            train = [ex for ex in examples if not (ex.positive and self._held_out(ex.record.id))]
+            if held and train:
+                self.model = self._new_model().fit(taxonomy, train, self.config.seed)
+                self._calibrate(held)
+        self.model = self._new_model().fit(taxonomy, examples, self.config.seed)
+        return self
+
+    def _held_out(self, record_id: str) -> bool:
+        """Stable 1-in-5 choice of calibration examples."""
+        digest = hashlib.sha256(f"{self.config.seed}:{record_id}".encode()).digest()
+        return digest[0] % 5 == 0
+
+    def _calibrate(self, held: Sequence[Example]) -> None:
+        """Fit the temperature (grid search on held-out log-loss) and the combiner."""
+        assert self.model is not None and self.taxonomy is not None
+        margins = self.model.decision([ex.record for ex in held])
+        classes = self.model.classes
+        if margins.shape[1] == 0:
+            return
+        col = {int(c): i for i, c in enumerate(classes)}
+        truth = np.array([col.get(self.taxonomy.index(ex.label), -1) for ex in held])
+        known = truth >= 0
+        if known.sum() >= 10:
+            best = None
+            for t in (0.05, 0.07, 0.1, 0.15, 0.2, 0.3, 0.5, 0.7, 1.0):
+                p = softmax(margins[known].copy(), t)
+                loss = -np.log(p[np.arange(known.sum()), truth[known]] + 1e-12).mean()
+                if best is None or loss < best[0]:
+                    best = (loss, t)
+            self.temperature = best[1]
+        rows, targets = [], []
+        for ex, cands in zip(held, self._candidates([ex.record for ex in held], margins),
+                             strict=True):
+            truth_idx = self.taxonomy.index(ex.label)
+            for node, (p_m, kw, code) in cands.items():
+                rows.append(candidate_features(p_m, kw, code))
+                targets.append(int(node == truth_idx))
+        self.combiner = Combiner().fit(rows, targets, self.config.seed)
+
+    # --- prediction ---------------------------------------------------------------------
+    def _candidates(self, records: Sequence[Record], margins: np.ndarray | None,
+                    evidence: list[dict[int, dict]] | None = None
+                    ) -> list[dict[int, tuple[float, float, float]]]:
+        """Per record: node index → (model probability, keyword score, code score).
+
+        When `evidence` is a list, the stages' evidence per node is appended to it."""
+        out = []
+        probs = None
+        classes = self.model.classes if self.model is not None else None
+        if margins is not None and margins.shape[1]:
+            probs = softmax(margins.astype(np.float64), self.temperature)
+            m = min(self.config.model_candidates, probs.shape[1])
+            top = np.argpartition(-probs, m - 1, axis=1)[:, :m]
+        for r, rec in enumerate(records):
+            cands: dict[int, list[float]] = {}
+            ev: dict[int, dict] = {}
+            if probs is not None:
+                row = probs[r]
+                order = sorted(top[r], key=lambda j: (-row[j], j))
+                for rank, j in enumerate(order, start=1):
+                    node = int(classes[j])
+                    cands[node] = [float(row[j]), 0.0, 0.0]
+                    ev[node] = {"model": {"probability": round(float(row[j]), 4), "rank": rank}}
+            if self.keywords is not None:
+                for node, (score, hits) in self.keywords.match(rec).items():
+                    cands.setdefault(node, [0.0, 0.0, 0.0])[1] = score
+                    ev.setdefault(node, {})["keywords"] = [
+                        {"keyword": h.keyword, "field": h.field, "product": h.product,
+                         "strength": h.strength} for h in hits]
+            if self.codes and rec.industry_code:
+                for hit in self.codes.match(rec.industry_code):
+                    cand = cands.setdefault(hit.node, [0.0, 0.0, 0.0])
+                    cand[2] = max(cand[2], hit.score)
+                    ev.setdefault(hit.node, {}).setdefault("codes", []).append(
+                        {"rule": hit.rule, "code": hit.code, "strength": hit.score})
+            if probs is not None:
+                col = self._model_column
+                for node, cand in cands.items():  # model probability for rule-only nodes
+                    if cand[0] == 0.0 and node in col:
+                        cand[0] = float(probs[r, col[node]])
+                        ev[node]["model"] = {"probability": round(cand[0], 4), "rank": None}
+            out.append({n: tuple(v) for n, v in cands.items()})
+            if evidence is not None:
+                evidence.append(ev)
+        return out
+
+    @property
+    def _model_column(self) -> dict[int, int]:
+        """Node index → column of the model's score matrix (cached)."""
+        classes = self.model.classes if self.model is not None else []
+        cached = getattr(self, "_col_cache", None)
+        if cached is None or cached[0] is not classes:
+            cached = (classes, {int(c): i for i, c in enumerate(classes)})
+            self._col_cache = cached
+        return cached[1]
+
+    def predict(self, records: Sequence[Record], top_k: int = 5,
+                progress: Callable[[int, int], None] | None = None,
+                should_stop: Callable[[], bool] | None = None) -> list[RecordPrediction]:
+        """Top-k links per record, best first (ties broken by taxonomy order).
+
+        `progress(done, total)` is called after each batch; when `should_stop()` returns
+        true the run stops and raises MappingCancelled (no partial result)."""
+        if self.taxonomy is None:
+            raise RuntimeError("Mapper.predict called before fit/load")
+        if top_k < 1:
+            raise InputError("top_k 必须是正整数")
+        ids = self.taxonomy.ids
+        total = len(records)
+        results: list[RecordPrediction] = []
+        size = max(1, self.config.batch_size)
+        for start in range(0, total, size):
+            if should_stop is not None and should_stop():
+                raise MappingCancelled("挂链运行已取消，未写入任何结果")
+            batch = records[start:start + size]
+            margins = self.model.decision(batch) if self.model is not None else None
+            evidence: list[dict[int, dict]] = []
+            for rec, cands, ev in zip(batch, self._candidates(batch, margins, evidence),
+                                      evidence, strict=True):
+                scored = sorted(((self.combiner.score(*cand), node) for node, cand in cands.items()),
+                                key=lambda t: (-t[0], t[1]))[:top_k]
+                results.append(RecordPrediction(rec.id, [
+                    NodeScore(ids[node], round(score, 4), ev.get(node, {}))
+                    for score, node in scored]))
+            if progress is not None:
+                progress(min(start + size, total), total)
+        return results
+
+    # --- persistence --------------------------------------------------------------------
+    def save(self, path) -> None:
+        """Write the whole mapper to one file (see `chainkit.mapping.store`)."""
+        from .store import save_mapper
+        save_mapper(self, path)
+
+    @classmethod
+    def load(cls, path, taxonomy: Taxonomy | None = None) -> Mapper:
+        """Read a saved mapper; refuse it when `taxonomy` differs from the one it was
+        trained on (its fingerprint is stored in the file)."""
+        from .store import load_mapper
+        return load_mapper(cls, path, taxonomy)
+
+    def config_dict(self) -> dict:
+        """The config as a JSON-able dict."""
+        return asdict(self.config)

@@ -1,0 +1,1 @@
+"""Pages of the attraction app (object types are declared and registered here)."""

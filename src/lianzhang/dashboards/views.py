@@ -1,0 +1,1 @@
+"""Pages of the dashboards app (object types are declared and registered here)."""

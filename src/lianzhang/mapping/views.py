@@ -1,0 +1,1 @@
+"""Pages of the mapping app (object types are declared and registered here)."""

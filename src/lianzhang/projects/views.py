@@ -1,0 +1,1 @@
+"""Pages of the projects app (object types are declared and registered here)."""
