@@ -1,9 +1,8 @@
 """Shared pytest fixtures for the whole suite."""
 
+import pytest
+
 from lianzhang.core.testing.fixtures import world  # noqa: F401
-
-
-import pytest  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
