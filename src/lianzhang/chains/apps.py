@@ -1,5 +1,7 @@
 """Chains app config."""
 
+import importlib
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -13,3 +15,9 @@ class ChainsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import views  # noqa: F401  (registers the object types)
+
+        try:
+            importlib.import_module(f"{self.name}.demo")  # registers demo steps
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{self.name}.demo":
+                raise
