@@ -19,6 +19,7 @@ from .context import current_context
 from .models import ObjectChange
 
 __all__ = ["is_audited", "serialize_object", "record_change", "audited_bulk_create",
+           "audited_bulk_delete",
            "audited_bulk_update"]
 
 SYSTEM_ACTOR = "系统"
@@ -231,3 +232,24 @@ def audited_bulk_update(model: type[models.Model], objs: Iterable[models.Model],
     count = model._base_manager.bulk_update(objs, fields, batch_size=batch_size)
     ObjectChange.objects.bulk_create(changes, batch_size=batch_size)
     return count
+
+
+def audited_bulk_delete(model: type[models.Model], queryset: models.QuerySet,
+                        batch_size: int = 1000) -> int:
+    """Delete many rows of a model that nothing refers to (e.g. machine-made links),
+    writing one delete record per row, without one signal round trip per row."""
+    if model._meta.related_objects:
+        raise RuntimeError(f"{model.__name__} is referred to by other models; delete one by one")
+    objs = list(queryset)
+    if not objs:
+        return 0
+    if is_audited(model):
+        ObjectChange.objects.bulk_create(
+            [_make_change(o, ObjectChange.Action.DELETE, serialize_object(o, False), None)
+             for o in objs], batch_size=batch_size)
+    pks = [o.pk for o in objs]
+    deleted = 0
+    for start in range(0, len(pks), batch_size):
+        chunk = model._base_manager.filter(pk__in=pks[start:start + batch_size])
+        deleted += chunk._raw_delete(chunk.db)
+    return deleted

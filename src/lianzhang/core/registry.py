@@ -42,6 +42,8 @@ class ObjectType:
     #: Optional factory `(user) -> resolver` with `decide(row_no, data) -> RowDecision`
     #: and `saved(obj)`: lets an import update or queue rows instead of creating.
     import_resolver: Any = None
+    #: Optional ObjectViewSet subclass for the API (e.g. to start a job on create).
+    viewset_base: Any = None
 
     @classmethod
     def key(cls) -> str:

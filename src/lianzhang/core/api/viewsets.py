@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 from rest_framework import viewsets
@@ -54,11 +55,14 @@ class ObjectViewSet(viewsets.ModelViewSet):
         except ProtectedError as exc:
             blockers = "、".join(str(o) for o in list(exc.protected_objects)[:5])
             raise ValidationError({"detail": f"仍被以下对象引用，不能删除：{blockers}"}) from None
+        except DjangoValidationError as exc:  # the model refuses (a published map's node)
+            raise ValidationError({"detail": exc.messages}) from None
 
 
 def viewset_for(object_type: type[ObjectType]) -> type[ObjectViewSet]:
     """A viewset class declaring the type's queryset, serializer and filterset."""
-    return type(f"{object_type.model.__name__}ViewSet", (ObjectViewSet,), {
+    base = getattr(object_type, "viewset_base", None) or ObjectViewSet
+    return type(f"{object_type.model.__name__}ViewSet", (base,), {
         "object_type": object_type,
         # Only tells DRF and the schema the model; get_queryset() restricts.
         "queryset": object_type.model.objects.none(),
