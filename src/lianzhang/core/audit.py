@@ -17,6 +17,7 @@ from django.dispatch import receiver
 
 from .context import current_context
 from .models import ObjectChange
+from .versioning import bump_data_version
 
 __all__ = ["is_audited", "serialize_object", "record_change", "audited_bulk_create",
            "audited_bulk_delete",
@@ -87,6 +88,7 @@ def record_change(obj: models.Model, action: str, before: dict | None,
     """Write one change record for `obj` in the current change context."""
     change = _make_change(obj, action, before, after)
     change.save()
+    bump_data_version()
     return change
 
 
@@ -212,6 +214,7 @@ def audited_bulk_create(model: type[models.Model], objs: Sequence[models.Model],
         ObjectChange.objects.bulk_create(
             [_make_change(o, ObjectChange.Action.CREATE, None, serialize_object(o, False))
              for o in created], batch_size=batch_size)
+    bump_data_version()
     return list(created)
 
 
@@ -231,6 +234,7 @@ def audited_bulk_update(model: type[models.Model], objs: Iterable[models.Model],
             changes.append(_make_change(obj, ObjectChange.Action.UPDATE, before, after))
     count = model._base_manager.bulk_update(objs, fields, batch_size=batch_size)
     ObjectChange.objects.bulk_create(changes, batch_size=batch_size)
+    bump_data_version()
     return count
 
 
@@ -252,4 +256,5 @@ def audited_bulk_delete(model: type[models.Model], queryset: models.QuerySet,
     for start in range(0, len(pks), batch_size):
         chunk = model._base_manager.filter(pk__in=pks[start:start + batch_size])
         deleted += chunk._raw_delete(chunk.db)
+    bump_data_version()
     return deleted

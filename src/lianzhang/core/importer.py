@@ -86,6 +86,12 @@ def run_import(object_type: type[ObjectType], user: Any, table: Table, dry_run: 
     form_class = object_type.get_import_form()
     mapping = header_map(form_class)
     result = ImportResult(rows=len(table.rows), dry_run=dry_run)
+    if object_type.prepare_table is not None:
+        try:  # e.g. the project ledger's unit columns (万元/亿元) → one unit
+            table = object_type.prepare_table(table)
+        except TableError as exc:
+            result.errors.append(str(exc))
+            return result
 
     columns: dict[int, str] = {}
     for idx, header in enumerate(table.header):
@@ -105,6 +111,9 @@ def run_import(object_type: type[ObjectType], user: Any, table: Table, dry_run: 
             "columns": "、".join(labels)})
     for row_no, column, reason in table.cell_errors:
         result.errors.append(row_error(row_no, column, reason))
+    if object_type.import_table_check and not result.errors:
+        # File-level rules a row-by-row form cannot see (e.g. mixed money units).
+        result.errors.extend(object_type.import_table_check(table, columns))
     if result.errors:
         return result
 

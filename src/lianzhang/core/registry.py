@@ -42,6 +42,12 @@ class ObjectType:
     #: Optional factory `(user) -> resolver` with `decide(row_no, data) -> RowDecision`
     #: and `saved(obj)`: lets an import update or queue rows instead of creating.
     import_resolver: Any = None
+    #: Optional staticmethod `(Table) -> Table` run on an uploaded table before its
+    #: rows reach the import form (raise `TableError` to refuse the whole file).
+    prepare_table: Any = None
+    #: Optional `(table, columns) -> [error]` check of the whole file before any row
+    #: (`columns` maps column index → form field name).
+    import_table_check: Any = None
     #: Optional ObjectViewSet subclass for the API (e.g. to start a job on create).
     viewset_base: Any = None
 

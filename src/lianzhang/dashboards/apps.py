@@ -15,7 +15,7 @@ class DashboardsConfig(AppConfig):
 
     def ready(self) -> None:
         # Register object types, menu links and demo steps.
-        from . import views  # noqa: F401
+        from . import checks, views  # noqa: F401
 
         try:
             importlib.import_module(f"{self.name}.demo")

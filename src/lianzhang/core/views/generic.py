@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.http import HttpRequest, HttpResponse
@@ -178,6 +178,10 @@ class ObjectDeleteView(BaseObjectView):
             blockers = "、".join(str(o) for o in list(exc.protected_objects)[:5])
             messages.error(request, _("%(object)s is still used by: %(blockers)s") % {
                 "object": name, "blockers": blockers})
+            return redirect(obj.get_absolute_url())
+        except ValidationError as exc:  # the model refuses (e.g. a published map's node)
+            for message in exc.messages:
+                messages.error(request, message)
             return redirect(obj.get_absolute_url())
         messages.success(request, _("Deleted %(object)s.") % {"object": name})
         return redirect(self.object_type.url_name("list"))

@@ -1,0 +1,174 @@
+"""From the database to `chainkit.gaps` and back: load a chain's (or every chain's)
+nodes, links, firms, masters and supply ties for a year, compute the §4 figures, and
+cache the plain results under the data version (any audited write invalidates them).
+Money in the database is 万元; the engine works in 元."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Max, Sum
+from django.utils import timezone
+
+from chainkit import gaps as ck
+from lianzhang.chains.models import Chain, ChainMaster, ChainNode, MapVersion
+from lianzhang.core.versioning import data_version
+from lianzhang.enterprises.choices import ACTIVE_STATUSES
+from lianzhang.enterprises.models import Enterprise, SupplyTie, YearlyFigure
+from lianzhang.mapping.choices import LinkStatus
+from lianzhang.mapping.models import NodeLink
+
+__all__ = ["WAN", "gap_settings", "figure_year", "published_maps", "load_gap_data",
+           "chain_summary", "all_chain_summaries", "town_lqs", "TAG_FIELDS"]
+
+WAN = 10_000.0  # 万元 → 元
+TAG_FIELDS = {"is_above_scale": "规上", "is_specialised": "专精特新", "is_little_giant": "小巨人",
+              "is_high_tech": "高新技术", "is_gazelle": "瞪羚", "is_unicorn": "独角兽",
+              "is_listed": "上市"}
+
+
+def gap_settings() -> ck.GapSettings:
+    """Thresholds from `LIANZHANG_GAP_SETTINGS` (a dict in settings), validated so
+    nonsense values are refused with a message (chainkit.gaps.validate_settings)."""
+    values = dict(getattr(settings, "LIANZHANG_GAP_SETTINGS", {}) or {})
+    values.setdefault("auto_score_threshold", 0.6)  # the mapping run's auto-accept τ
+    return ck.validate_settings(values)
+
+
+def figure_year() -> int:
+    """The latest year with firm figures or supply ties (last year when none)."""
+    years = [YearlyFigure.objects.aggregate(y=Max("year"))["y"],
+             SupplyTie.objects.aggregate(y=Max("year"))["y"]]
+    years = [y for y in years if y]
+    return max(years) if years else timezone.localdate().year - 1
+
+
+def published_maps(chains: Iterable[Chain]) -> dict[int, MapVersion]:
+    """The latest published map of each chain that has one."""
+    out = {}
+    for version in MapVersion.objects.filter(chain__in=list(chains), status="published").order_by(
+            "chain_id", "-published_at", "-pk"):
+        out.setdefault(version.chain_id, version)
+    return out
+
+
+def load_gap_data(chains: list[Chain], year: int, towns: Iterable[int] | None = None
+                  ) -> ck.GapData:
+    """Index the chains' published-map nodes and everything hanging on them."""
+    maps = published_maps(chains)
+    node_rows = list(ChainNode.objects.filter(map__in=list(maps.values())).values_list(
+        "pk", "map__chain_id", "parent_id", "name", "weight", "is_core"))
+    node_ids = [row[0] for row in node_rows]
+    links = list(NodeLink.objects.filter(node_id__in=node_ids, status__in=[
+        LinkStatus.CONFIRMED, LinkStatus.AUTO]).values_list("enterprise_id", "node_id", "status",
+                                                            "score"))
+    masters = list(ChainMaster.objects.filter(chain__in=chains).values_list("chain_id",
+                                                                            "enterprise_id"))
+    master_ids = {m for _c, m in masters}
+    ties = list(SupplyTie.objects.filter(customer_id__in=master_ids, year=year).values_list(
+        "supplier_id", "customer_id", "node_id", "year", "annual_value"))
+    firm_ids = {f for f, *_ in links} | master_ids | {t[0] for t in ties}
+    firms = _firms(firm_ids, year)
+    return ck.index_tables(
+        nodes=[ck.Node(id=pk, chain_id=chain, parent_id=parent, name=name, weight=weight,
+                       is_core=core) for pk, chain, parent, name, weight, core in node_rows],
+        links=[ck.Link(firm_id=f, node_id=n, status=s, score=sc) for f, n, s, sc in links],
+        firms=firms, masters=[ck.Master(chain_id=c, firm_id=m) for c, m in masters],
+        ties=[ck.SupplyTie(supplier_id=s, customer_id=c, node_id=n, year=y,
+                           value=float(v) * WAN if v is not None else None)
+              for s, c, n, y, v in ties],
+        year=year, towns=None if towns is None else set(towns), settings=gap_settings(),
+        chains=[c.pk for c in chains])
+
+
+def _firms(firm_ids: set[int], year: int) -> list[ck.Firm]:
+    figures = {e: (o, r, rd) for e, o, r, rd in YearlyFigure.objects.filter(
+        enterprise_id__in=firm_ids, year=year).values_list("enterprise_id", "output_value",
+                                                            "revenue", "rd_spend")}
+    rows = []
+    fields = ["pk", "town_id", "status", "name", *TAG_FIELDS]
+    for values in Enterprise.objects.filter(pk__in=firm_ids).values_list(*fields):
+        pk, town, status, name, *flags = values
+        output, revenue, rd = figures.get(pk, (None, None, None))
+        tags = tuple(label for label, on in zip(TAG_FIELDS.values(), flags, strict=True) if on)
+        rows.append(ck.Firm(
+            id=pk, town_id=town, active=status in ACTIVE_STATUSES, name=name,
+            output=float(output or 0) * WAN,
+            revenue=float(revenue) * WAN if revenue is not None else None,
+            rd_intensity=float(rd) / float(revenue) if rd and revenue else None, tags=tags))
+    return rows
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value):
+        return {k: _plain(v) for k, v in dataclasses.asdict(value).items()}
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def chain_summary(chain: Chain, towns: Iterable[int] | None = None) -> dict[str, Any]:
+    """The chain's figures and per-node gaps as plain data, cached per data version."""
+    town_key = ",".join(map(str, sorted(towns))) if towns is not None else "city"
+    key = f"lianzhang:chain:{chain.pk}:{town_key}:{data_version()}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    year = figure_year()
+    data = load_gap_data([chain], year, towns)
+    figures = ck.chain_figures(data, chain.pk)
+    result = {
+        "year": year, "computed_at": timezone.now().isoformat(), "figures": _plain(figures),
+        "common_parts": _plain(ck.common_parts(data, chain.pk)),
+        "common_suppliers": _plain(ck.common_suppliers(data, chain.pk)),
+        "node_firms": {str(k): sorted(v) for k, v in data.node_firms.items()},
+    }
+    cache.set(key, result, 3600)
+    return result
+
+
+def all_chain_summaries() -> dict[int, dict[str, Any]]:
+    """Headline figures of every chain in one pass (the city page, snapshots)."""
+    key = f"lianzhang:chains:all:{data_version()}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    chains = list(Chain.objects.order_by("name"))
+    year = figure_year()
+    data = load_gap_data(chains, year)
+    result = {cid: _plain(fig) | {"year": year}
+              for cid, fig in ck.all_chain_figures(data).items()}
+    for value in result.values():
+        value.pop("gaps", None)
+    cache.set(key, result, 3600)
+    return result
+
+
+def town_lqs() -> ck.LQResult:
+    """Location quotients of every town in every chain: chain output from the firms
+    hanging on each chain's nodes, town output from all its active local firms."""
+    year = figure_year()
+    chains = list(Chain.objects.all())
+    data = load_gap_data(chains, year)
+    outputs, _totals = ck.town_outputs_from_links(data)
+    totals = defaultdict(float)
+    for town, value in YearlyFigure.objects.filter(
+            year=year, enterprise__town__isnull=False,
+            enterprise__status__in=ACTIVE_STATUSES).values_list("enterprise__town").annotate(
+            s=Sum("output_value")).values_list("enterprise__town", "s"):
+        totals[town] += float(value or 0) * WAN
+    return ck.location_quotients(outputs, [ck.TownTotal(t, v) for t, v in totals.items()],
+                                 chains=[c.pk for c in chains])
+
+
+def today() -> datetime.date:
+    """The as-of date shown with figures."""
+    return timezone.localdate()

@@ -1,0 +1,89 @@
+"""Town pages (属相图) and the city page listing all towns side by side."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Count, Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from lianzhang.chains.models import Chain
+from lianzhang.enterprises.choices import ACTIVE_STATUSES
+from lianzhang.enterprises.models import Enterprise, YearlyFigure
+from lianzhang.mapping.choices import LinkStatus
+from lianzhang.mapping.models import NodeLink
+from lianzhang.regions.models import Region
+
+from ..data import figure_year, today, town_lqs
+
+__all__ = ["town_page", "city_page"]
+
+
+def _lq_rows(town_id: int) -> list[dict[str, Any]]:
+    result = town_lqs()
+    names = dict(Chain.objects.values_list("pk", "name"))
+    rows = [{"chain": names.get(item.chain_id, item.chain_id), "chain_id": item.chain_id,
+             "lq": item.lq, "reason": item.reason} for item in result.for_town(town_id)]
+    rows.sort(key=lambda r: -(r["lq"] or -1))
+    return rows
+
+
+def town_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """A town's main industry, LQ per chain, firms per chain and node, projects, gaps."""
+    town = get_object_or_404(Region.objects.restrict(request.user, "view"), pk=pk)
+    links = NodeLink.objects.restrict(request.user, "view").filter(
+        enterprise__town=town, status__in=[LinkStatus.CONFIRMED, LinkStatus.AUTO])
+    per_node = (links.values("node__map__chain__name", "node__name")
+                .annotate(firms=Count("enterprise", distinct=True))
+                .order_by("node__map__chain__name", "-firms"))
+    per_chain: dict[str, list] = defaultdict(list)
+    for row in per_node:
+        per_chain[row["node__map__chain__name"]].append(row)
+    lqs = _lq_rows(town.pk)
+    projects = []
+    try:
+        project = apps.get_model("projects.Project")
+        projects = project.objects.restrict(request.user, "view").filter(town=town)[:50]
+    except LookupError:
+        pass
+    gaps = []
+    if town.main_chain_id:
+        from ..data import chain_summary
+
+        summary = chain_summary(town.main_chain, towns=[town.pk])
+        gaps = [g for g in summary["figures"]["gaps"]["nodes"] if g["status"] != "强链"]
+    return render(request, "dashboards/town.html", {
+        "town": town, "lqs": lqs, "per_chain": sorted(per_chain.items()), "projects": projects,
+        "gaps": gaps, "as_of": today(), "year": figure_year(),
+        "firm_count": Enterprise.objects.restrict(request.user, "view").filter(
+            town=town, status__in=ACTIVE_STATUSES).count()})
+
+
+def city_page(request: HttpRequest) -> HttpResponse:
+    """All towns side by side: main industry, firms, output, the chain with the
+    highest LQ."""
+    year = figure_year()
+    towns = list(Region.objects.restrict(request.user, "view").filter(level="town")
+                 .select_related("main_chain").order_by("code"))
+    firms = dict(Enterprise.objects.filter(town__in=towns, status__in=ACTIVE_STATUSES)
+                 .values_list("town").annotate(n=Count("pk")).values_list("town", "n"))
+    output = dict(YearlyFigure.objects.filter(year=year, enterprise__town__in=towns)
+                  .values_list("enterprise__town").annotate(s=Sum("output_value"))
+                  .values_list("enterprise__town", "s"))
+    result = town_lqs()
+    names = dict(Chain.objects.values_list("pk", "name"))
+    rows = []
+    for town in towns:
+        best = max((i for i in result.for_town(town.pk) if i.lq is not None),
+                   key=lambda i: i.lq, default=None)
+        main_lq = next((i.lq for i in result.for_town(town.pk)
+                        if i.chain_id == town.main_chain_id), None)
+        rows.append({"town": town, "firms": firms.get(town.pk, 0),
+                     "output": float(output.get(town.pk) or 0) / 10_000,
+                     "best_chain": names.get(best.chain_id) if best else None,
+                     "best_lq": best.lq if best else None, "main_lq": main_lq})
+    return render(request, "dashboards/city.html", {"rows": rows, "year": year, "as_of": today(),
+                                                    "definition": result.definition})
