@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -42,13 +41,13 @@ def setup(var_dir: str) -> None:
 
 
 def build(scale: float, seed: int = 20240201) -> dict:
+    from django.utils.timezone import now as django_now
+
     from chainkit.uscc import make_uscc
     from lianzhang.chains.models import Chain, ChainMaster, ChainNode, MapVersion
     from lianzhang.enterprises.models import Enterprise, SupplyTie, YearlyFigure
     from lianzhang.mapping.models import NodeLink
     from lianzhang.regions.models import Region
-
-    from django.utils.timezone import now as django_now
 
     rng = random.Random(seed)
     n_firms, n_links, n_ties = int(300_000 * scale), int(1_000_000 * scale), int(50_000 * scale)

@@ -82,6 +82,7 @@ def _predict(args: argparse.Namespace) -> None:
     os.close(fd)
     try:
         write_csv(tmp, ["id", "rank", "node_id", "score"], rows)
+        _default_mode(tmp)
         os.replace(tmp, args.out)
     except BaseException:
         if os.path.exists(tmp):
@@ -111,3 +112,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def _default_mode(path: str) -> None:
+    """mkstemp creates files private (0600); give the final file the usual umask mode."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)

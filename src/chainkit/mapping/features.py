@@ -18,6 +18,7 @@ from sklearn.preprocessing import normalize as l2_normalize
 
 from ..text import normalize
 from .codes import normalize_code, section_of
+from .ngrams import CharNgramTfidf
 from .records import Record, product_shares
 
 __all__ = ["Featurizer", "code_tokens"]
@@ -35,18 +36,11 @@ def code_tokens(value: str) -> str:
     return " ".join(parts)
 
 
-def _vectorizer(ngram: tuple[int, int], analyzer: str = "char") -> TfidfVectorizer:
+def _vectorizer(ngram: tuple[int, int], analyzer: str = "char",
+                max_features: int | None = None) -> TfidfVectorizer:
     """A sublinear TF-IDF vectoriser; `dtype` float32 halves memory on big batches."""
     return TfidfVectorizer(analyzer=analyzer, ngram_range=ngram, sublinear_tf=True,
-                           lowercase=False, dtype=np.float32)
-
-
-def _restore(state: dict, arrays: dict[str, np.ndarray], prefix: str) -> TfidfVectorizer:
-    """Rebuild a fitted vectoriser from its vocabulary and idf weights."""
-    vec = _vectorizer(tuple(state["ngram"]), state["analyzer"])
-    vec.vocabulary_ = {k: int(v) for k, v in state["vocabulary"].items()}
-    vec.idf_ = arrays[prefix + "idf"]
-    return vec
+                           lowercase=False, dtype=np.float32, max_features=max_features)
 
 
 class Featurizer:
@@ -55,13 +49,13 @@ class Featurizer:
     def __init__(self, name_weight: float = 1.0, product_weight: float = 1.0,
                  text_weight: float = 0.8, code_weight: float = 0.5,
                  name_ngram: tuple[int, int] = (1, 3), product_ngram: tuple[int, int] = (1, 3),
-                 text_ngram: tuple[int, int] = (1, 2)) -> None:
-        """Set per-field weights and n-gram ranges (the scope is long: bigrams keep it fast)."""
+                 text_ngram: tuple[int, int] = (1, 3)) -> None:
+        """Set per-field weights and n-gram ranges ."""
         self.weights = {"name": name_weight, "products": product_weight,
                         "text": text_weight, "code": code_weight}
         self.ngrams = {"name": name_ngram, "products": product_ngram, "text": text_ngram,
                        "code": (1, 1)}
-        self.vectorizers: dict[str, TfidfVectorizer] = {}
+        self.vectorizers: dict[str, TfidfVectorizer | CharNgramTfidf] = {}
 
     # --- field texts ----------------------------------------------------------------
     @staticmethod
@@ -89,8 +83,11 @@ class Featurizer:
         return [code_tokens(r.industry_code) for r in records]
 
     # --- fit / transform ----------------------------------------------------------------
-    def fit(self, records: Sequence[Record]) -> Featurizer:
-        """Learn each field's vocabulary; fields empty in every record are left out."""
+    def fit(self, records: Sequence[Record], max_features: int | None = None) -> Featurizer:
+        """Learn each field's vocabulary; fields empty in every record are left out.
+
+        `max_features` caps each field's vocabulary (most frequent n-grams kept): the
+        model's weight matrix is features × nodes, so a large taxonomy needs a cap."""
         self.vectorizers = {}
         for field in ("name", "products", "text", "code"):
             if self.weights[field] <= 0:
@@ -99,14 +96,17 @@ class Featurizer:
                      else self._field(records, field))
             if not any(texts):
                 continue
-            analyzer = "word" if field == "code" else "char"
-            vec = _vectorizer(self.ngrams[field], analyzer)
             if field == "code":
+                vec = _vectorizer((1, 1), "word", max_features)
                 vec.set_params(token_pattern=r"\S+")
-            try:
-                vec.fit(texts)
-            except ValueError:  # empty vocabulary: nothing to learn from this field
-                continue
+                try:
+                    vec.fit(texts)
+                except ValueError:  # empty vocabulary: nothing to learn from this field
+                    continue
+            else:
+                vec = CharNgramTfidf(self.ngrams[field]).fit(texts, max_features)
+                if not len(vec):
+                    continue
             self.vectorizers[field] = vec
         return self
 
@@ -117,7 +117,7 @@ class Featurizer:
             if field == "products":
                 share, flat = self._products(records)
                 block = share @ vec.transform(flat) if flat else sp.csr_matrix(
-                    (len(records), len(vec.vocabulary_)), dtype=np.float32)
+                    (len(records), self._width(vec)), dtype=np.float32)
                 block = l2_normalize(block)
             else:
                 block = vec.transform(self._field(records, field))
@@ -126,21 +126,30 @@ class Featurizer:
             return sp.csr_matrix((len(records), 0), dtype=np.float32)
         return sp.hstack(blocks, format="csr", dtype=np.float32)
 
+    @staticmethod
+    def _width(vec: TfidfVectorizer | CharNgramTfidf) -> int:
+        """Number of columns a vectoriser produces."""
+        return len(vec) if isinstance(vec, CharNgramTfidf) else len(vec.vocabulary_)
+
     @property
     def n_features(self) -> int:
         """Total width of the feature rows."""
-        return sum(len(v.vocabulary_) for v in self.vectorizers.values())
+        return sum(self._width(v) for v in self.vectorizers.values())
 
     # --- persistence ----------------------------------------------------------------
     def state(self) -> tuple[dict, dict[str, np.ndarray]]:
-        """JSON-able settings and vocabularies, plus the idf arrays."""
-        meta = {"weights": self.weights, "fields": {}}
+        """JSON-able settings (and the small code vocabulary), plus the n-gram arrays."""
+        meta: dict = {"weights": self.weights, "fields": {}}
         arrays = {}
         for field, vec in self.vectorizers.items():
-            meta["fields"][field] = {
-                "ngram": list(vec.ngram_range), "analyzer": vec.analyzer,
-                "vocabulary": {k: int(v) for k, v in vec.vocabulary_.items()}}
-            arrays[f"feat_{field}_idf"] = np.asarray(vec.idf_, dtype=np.float64)
+            if isinstance(vec, CharNgramTfidf):
+                meta["fields"][field] = {"ngram": list(vec.ngram)}
+                arrays[f"feat_{field}_vocab"] = vec.vocab
+            else:
+                meta["fields"][field] = {
+                    "ngram": [1, 1], "analyzer": "word",
+                    "vocabulary": {k: int(v) for k, v in vec.vocabulary_.items()}}
+            arrays[f"feat_{field}_idf"] = np.asarray(vec.idf_ if field == "code" else vec.idf)
         return meta, arrays
 
     @classmethod
@@ -149,8 +158,14 @@ class Featurizer:
         w = meta["weights"]
         feat = cls(w["name"], w["products"], w["text"], w["code"])
         for field, state in meta["fields"].items():
-            vec = _restore(state, arrays, f"feat_{field}_")
             if field == "code":
+                vec = _vectorizer((1, 1), "word")
                 vec.set_params(token_pattern=r"\S+")
-            feat.vectorizers[field] = vec
+                vec.vocabulary_ = {k: int(v) for k, v in state["vocabulary"].items()}
+                vec.idf_ = arrays[f"feat_{field}_idf"]
+                feat.vectorizers[field] = vec
+            else:
+                feat.vectorizers[field] = CharNgramTfidf(
+                    tuple(state["ngram"]), arrays[f"feat_{field}_vocab"],
+                    arrays[f"feat_{field}_idf"])
         return feat

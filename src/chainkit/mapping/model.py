@@ -121,9 +121,12 @@ class LinearNodeModel:
         if not records:
             self.leaf = None
             return self
-        self.featurizer.fit(records)
-        x = self.featurizer.transform(records)
         y = np.asarray(labels, dtype=np.int64)
+        # liblinear holds a dense float64 classes × features matrix while training:
+        # cap the features so that it stays near half a gigabyte whatever the taxonomy.
+        per_field = max(10_000, 60_000_000 // max(1, len(np.unique(y))) // 3)
+        self.featurizer.fit(records, per_field)
+        x = self.featurizer.transform(records)
         w = np.asarray(weights, dtype=np.float64)
         self.leaf = _Linear.fit(x, y, w, self.c, seed, self.max_weights)
         self.parent = None

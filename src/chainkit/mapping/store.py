@@ -59,6 +59,7 @@ def save_mapper(mapper: Mapper, path: str | os.PathLike) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             np.savez(fh, **arrays)
+        _default_mode(tmp)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -96,3 +97,10 @@ def load_mapper(cls: type[Mapper], path: str | os.PathLike,
     if header["model"] is not None:
         mapper.model = LinearNodeModel.from_state(header["model"], arrays)
     return mapper
+
+
+def _default_mode(path: str) -> None:
+    """mkstemp creates files private (0600); give the final file the usual umask mode."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)
