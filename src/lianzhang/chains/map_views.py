@@ -34,8 +34,19 @@ def _chain(request: HttpRequest, pk: int, action: str) -> Chain:
     return chain
 
 
+# Headers that mark the id variant of the tabular format (编号 + 上级编号), which can
+# express a cycle; the path variant cannot, so only the id variant needs that check.
+PARENT_ID_HEADERS = {"上级编号", "上级节点编号", "父节点编号", "parentid", "parent_id"}
+
+
+def has_id_columns(header: list[str]) -> bool:
+    """Whether a map table uses node ids with a parent-id column."""
+    return any(str(h).strip().lower().replace(" ", "") in PARENT_ID_HEADERS for h in header)
+
+
 def parse_upload(name: str, data: bytes, chain: Chain) -> ck.ChainMap:
-    """A map file as a ChainMap: YAML, or XLSX/CSV rows with a path column."""
+    """A map file as a ChainMap: YAML, or XLSX/CSV rows with a path column or with
+    编号/上级编号 columns (checked for unknown parents and cycles)."""
     if name.lower().endswith((".yaml", ".yml")):
         try:
             text = data.decode("utf-8-sig")
@@ -46,6 +57,8 @@ def parse_upload(name: str, data: bytes, chain: Chain) -> ck.ChainMap:
     if table.cell_errors:
         raise InputError("\n".join(f"第{r}行 {c}: {m}" for r, c, m in table.cell_errors))
     rows = [dict(zip(table.header, row, strict=False)) for row in table.rows]
+    if has_id_columns(table.header):
+        return ck.from_id_rows(rows, name=chain.name, code=chain.code)
     return ck.from_rows(rows, name=chain.name, code=chain.code)
 
 

@@ -43,6 +43,10 @@ def cell_value(obj: models.Model, name: str, form_field: Any) -> Any:
         return getattr(value, key)
     if hasattr(value, "all") and callable(value.all):  # many-to-many manager
         return "|".join(str(getattr(v, key)) for v in value.all())
+    if isinstance(value, dict):  # JSON object fields, as the import form reads them
+        import json
+
+        return json.dumps(value, ensure_ascii=False)
     if isinstance(value, list | tuple):  # JSON list fields: the `a|b` form the import reads
         return "|".join(str(v) for v in value)
     # Booleans and choice values are written as the import form reads them back.

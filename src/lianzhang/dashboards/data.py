@@ -65,9 +65,9 @@ def load_gap_data(chains: list[Chain], year: int, towns: Iterable[int] | None = 
     node_rows = list(ChainNode.objects.filter(map__in=list(maps.values())).values_list(
         "pk", "map__chain_id", "parent_id", "name", "weight", "is_core"))
     node_ids = [row[0] for row in node_rows]
-    links = list(NodeLink.objects.filter(node_id__in=node_ids, status__in=[
-        LinkStatus.CONFIRMED, LinkStatus.AUTO]).values_list("enterprise_id", "node_id", "status",
-                                                            "score"))
+    links = [row for chunk in _chunks(node_ids) for row in NodeLink.objects.filter(
+        node_id__in=chunk, status__in=[LinkStatus.CONFIRMED, LinkStatus.AUTO]).values_list(
+        "enterprise_id", "node_id", "status", "score")]
     masters = list(ChainMaster.objects.filter(chain__in=chains).values_list("chain_id",
                                                                             "enterprise_id"))
     master_ids = {m for _c, m in masters}
@@ -87,13 +87,23 @@ def load_gap_data(chains: list[Chain], year: int, towns: Iterable[int] | None = 
         chains=[c.pk for c in chains])
 
 
+def _chunks(ids: Iterable[int], size: int = 5000) -> Iterable[list[int]]:
+    """Id lists in pieces (SQLite limits the variables of one query)."""
+    ids = sorted(ids)
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
+
+
 def _firms(firm_ids: set[int], year: int) -> list[ck.Firm]:
-    figures = {e: (o, r, rd) for e, o, r, rd in YearlyFigure.objects.filter(
-        enterprise_id__in=firm_ids, year=year).values_list("enterprise_id", "output_value",
-                                                            "revenue", "rd_spend")}
+    figures = {e: (o, r, rd) for chunk in _chunks(firm_ids)
+               for e, o, r, rd in YearlyFigure.objects.filter(
+                   enterprise_id__in=chunk, year=year).values_list(
+                   "enterprise_id", "output_value", "revenue", "rd_spend")}
     rows = []
     fields = ["pk", "town_id", "status", "name", *TAG_FIELDS]
-    for values in Enterprise.objects.filter(pk__in=firm_ids).values_list(*fields):
+    values_rows = [v for chunk in _chunks(firm_ids)
+                   for v in Enterprise.objects.filter(pk__in=chunk).values_list(*fields)]
+    for values in values_rows:
         pk, town, status, name, *flags = values
         output, revenue, rd = figures.get(pk, (None, None, None))
         tags = tuple(label for label, on in zip(TAG_FIELDS.values(), flags, strict=True) if on)

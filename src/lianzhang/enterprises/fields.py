@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from lianzhang.regions.models import Region
@@ -14,7 +15,7 @@ from lianzhang.regions.models import Region
 from .models import Enterprise
 from .resolution import AMBIGUOUS, CONFIDENT, registry_index
 
-__all__ = ["EnterpriseField", "TownField", "ProductListField", "parse_products"]
+__all__ = ["EnterpriseField", "TownField", "ProductListField", "StatusField", "parse_products"]
 
 
 class EnterpriseField(forms.ModelChoiceField):
@@ -70,8 +71,12 @@ class TownField(forms.ModelChoiceField):
         if value in self.empty_values:
             return None
         text = str(value).strip()
-        found = list(self.queryset.filter(code=text)[:1]) or list(
-            self.queryset.filter(name=text)[:2])
+        # Offices write names far more often than 12-digit codes: look up by the kind
+        # of value given (one query per row instead of two in imports).
+        if text.isdigit() and len(text) == 12:
+            found = list(self.queryset.filter(code=text)[:1])
+        else:
+            found = list(self.queryset.filter(name=text)[:2])
         if len(found) == 1:
             return found[0]
         if text.isdigit():
@@ -115,3 +120,17 @@ class ProductListField(forms.CharField):
 
     def clean(self, value: Any) -> list[tuple[str, Decimal | None]]:
         return parse_products(super().clean(value))
+
+
+class StatusField(forms.ChoiceField):
+    """A choice typed as its stored value or as its label in Chinese or English
+    (registers list 存续/在业/吊销/注销/迁出, not our codes)."""
+
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value).strip()
+        for key, label in self.choices:
+            for lang in ("zh-hans", "en"):
+                with translation.override(lang):
+                    if text == str(label):
+                        return str(key)
+        return text

@@ -17,8 +17,8 @@ from lianzhang.core.forms import (
 )
 from lianzhang.regions.models import Region
 
-from .choices import NameKind
-from .fields import EnterpriseField, ProductListField, TownField
+from .choices import EnterpriseStatus, NameKind
+from .fields import EnterpriseField, ProductListField, StatusField, TownField
 from .models import (
     Contact,
     Enterprise,
@@ -46,6 +46,9 @@ class EnterpriseForm(ScopedModelForm):
                      label=_("town"))
     park = NaturalKeyChoiceField(queryset=Park.objects.all(), to_field_name="name",
                                  required=False, label=_("park"))
+    # Not required: registers often have no status column; a firm listed is existing.
+    status = StatusField(choices=EnterpriseStatus.choices, initial=EnterpriseStatus.EXISTING,
+                         required=False, label=_("status"))
     products = ProductListField(required=False, label=_("products"),
                                 help_text=_("name:share|name:share, e.g. 压缩机:0.6|电机:0.3"))
     former_names = forms.CharField(required=False, label=_("former names"),
@@ -69,11 +72,16 @@ class EnterpriseForm(ScopedModelForm):
             self.initial["former_names"] = "|".join(
                 self.instance.names.filter(kind=NameKind.FORMER).values_list("name", flat=True))
 
+    def clean_status(self) -> str:
+        """A blank status means the firm exists (存续)."""
+        return self.cleaned_data.get("status") or EnterpriseStatus.EXISTING
+
     def clean_uscc(self) -> str | None:
         return normalize_uscc(self.cleaned_data.get("uscc")) or None
 
     @transaction.atomic
     def save(self, commit: bool = True) -> Enterprise:
+        self._had_pk = bool(self.instance.pk) and not self.instance._state.adding
         firm = super().save(commit=commit)
         if commit:
             self._save_products(firm)
@@ -84,11 +92,14 @@ class EnterpriseForm(ScopedModelForm):
         wanted = dict(self.cleaned_data.get("products") or [])
         if "products" not in self.data and not self.instance.pk:
             return
-        for product in firm.products.all():
+        # One query for the firm's products (none for a firm created just now: imports
+        # create many firms and each saved query counts).
+        existing = {p.name: p for p in firm.products.all()} if self._had_pk else {}
+        for product in existing.values():
             if product.name not in wanted:
                 product.delete()
         for name, share in wanted.items():
-            product = firm.products.filter(name=name).first() or Product(enterprise=firm, name=name)
+            product = existing.get(name) or Product(enterprise=firm, name=name)
             if product.pk is None or product.revenue_share != share:
                 product.revenue_share = share
                 product.save()

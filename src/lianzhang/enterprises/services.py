@@ -71,8 +71,9 @@ class EnterpriseImportResolver:
         so an update never wipes data the file did not mention."""
         from .forms import EnterpriseForm
 
-        form = EnterpriseForm()
-        for field_name, field in form.fields.items():
+        # base_fields: the declared fields without building a form (and its scoped
+        # querysets) for every matched row.
+        for field_name, field in EnterpriseForm.base_fields.items():
             if field_name in ("products", "former_names"):
                 continue
             if field_name == "name" or not str(data.get(field_name, "")).strip():

@@ -61,6 +61,20 @@ class MapVersion(ChangeLoggedModel):
         """Published versions are frozen."""
         return self.status == MapStatus.PUBLISHED
 
+    def _stored_published(self) -> bool:
+        """Whether the stored row is already published (what the user may not edit)."""
+        return bool(self.pk and not self._state.adding and type(self)._base_manager.filter(
+            pk=self.pk, status=MapStatus.PUBLISHED).exists())
+
+    def clean(self) -> None:
+        """Forms and the API refuse edits of a published version with a message (the
+        save below refuses too, for every other path)."""
+        super().clean()
+        if self._stored_published():
+            raise PublishedMapError(_(
+                "Version %(version)s is published and cannot be changed; create a draft.")
+                % {"version": self.version})
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         """Refuse to edit a published version (other than by publishing it)."""
         if self.pk and not self._state.adding:
@@ -124,10 +138,20 @@ class ChainNode(NestedModel, ChangeLoggedModel):
         """`上游/核心零部件/压缩机`."""
         return "/".join([a.name for a in self.ancestors()] + [self.name])
 
+    def _touches_published(self) -> bool:
+        """Whether this write would change a published version: the node's map or,
+        for a stored node, the map it is in now (moving a node out edits that one)."""
+        maps = {self.map_id}
+        if self.pk and not self._state.adding:
+            maps.add(type(self)._base_manager.filter(pk=self.pk).values_list(
+                "map_id", flat=True).first())
+        return MapVersion._base_manager.filter(
+            pk__in=[m for m in maps if m], status=MapStatus.PUBLISHED).exists()
+
     def clean(self) -> None:
         """Nodes of a published version are frozen; a parent must be in the same map."""
         super().clean()
-        if self.map_id and self.map.is_published:
+        if self._touches_published():
             raise PublishedMapError(_("This map version is published; create a draft to edit it."))
         if self.parent_id and self.parent.map_id != self.map_id:
             raise ValidationError({"parent": _("The parent node belongs to another map version.")})
@@ -136,9 +160,7 @@ class ChainNode(NestedModel, ChangeLoggedModel):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         """Refuse writes into a published version, whatever path they come from."""
-        if self.map_id and type(self.map)._base_manager.filter(
-                pk=self.map_id, status=MapStatus.PUBLISHED).exists() and not getattr(
-                self, "_publishing", False):
+        if self._touches_published() and not getattr(self, "_publishing", False):
             raise PublishedMapError(_("This map version is published; create a draft to edit it."))
         self.level = (self.parent.level + 1) if self.parent_id else 1
         super().save(*args, **kwargs)

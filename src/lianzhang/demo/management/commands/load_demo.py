@@ -1,6 +1,6 @@
 """`lianzhang load_demo`: load the deterministic demo city (idempotent)."""
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from lianzhang.demo.loader import DEMO_PASSWORD, DEMO_USERS, load_demo
 
@@ -16,7 +16,10 @@ class Command(BaseCommand):
                             help="Number of synthetic firms (scale; default 600).")
 
     def handle(self, *args, seed: int, enterprises: int, **options):
-        summary = load_demo(seed=seed, enterprises=enterprises)
+        try:
+            summary = load_demo(seed=seed, enterprises=enterprises)
+        except ValueError as exc:  # a bad scale: say so instead of a traceback
+            raise CommandError(str(exc)) from exc
         created = ", ".join(f"{k} +{v}" for k, v in summary.created.items())
         self.stdout.write(f"演示数据已就绪 ({created})")
         names = "、".join(u[0] for u in DEMO_USERS)

@@ -1,0 +1,63 @@
+"""Background jobs: recommendations for every gap node of every chain (with a
+progress bar) and the lead deadline reminders."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from lianzhang.chains.models import Chain
+from lianzhang.core.jobs import JobRunner, register_runner
+
+__all__ = ["RecommendationBatchJob", "LeadReminderJob", "start_batch"]
+
+
+@register_runner
+class RecommendationBatchJob(JobRunner):
+    """Ranks outside firms for each gap node (one index build, all nodes)."""
+
+    kind = "attraction.recommend_batch"
+    name = gettext_lazy("Recommendations for all gap nodes")
+
+    def run(self, chain_id: int | None = None, top_k: int = 20) -> dict[str, Any]:
+        from .services.gaps import gap_nodes
+        from .services.recommend import refresh_many
+
+        started = time.perf_counter()
+        chain = Chain.objects.get(pk=chain_id) if chain_id else None
+        gaps = gap_nodes(chain)
+        self.log(_("%(count)d gap nodes in %(chains)d chains") % {
+            "count": len(gaps), "chains": len({g.node.map.chain_id for g in gaps})})
+        self.progress(0, len(gaps))
+        stats = refresh_many([g.node for g in gaps], top_k=top_k, progress=self.progress)
+        stats["seconds"] = round(time.perf_counter() - started, 2)
+        self.log(_("Saved %(recommendations)d recommendations for %(nodes)d nodes from a pool "
+                   "of %(pool)d firms in %(seconds)s s.") % stats)
+        return stats
+
+
+@register_runner
+class LeadReminderJob(JobRunner):
+    """E-mails owners their leads with missed service deadlines."""
+
+    kind = "attraction.lead_reminders"
+    name = gettext_lazy("Lead deadline reminders")
+
+    def run(self) -> dict[str, int]:
+        from .models import Lead
+        from .services.deadlines import send_reminders
+
+        stats = send_reminders(Lead.objects.all())
+        self.log(_("%(overdue)d overdue deadline(s); %(emails)d reminder e-mail(s) sent.")
+                 % stats)
+        return stats
+
+
+def start_batch(user: Any, chain: Chain | None = None, top_k: int = 20) -> Any:
+    """Enqueue the batch job."""
+    return RecommendationBatchJob.enqueue(
+        user, name=_("Recommendations: %(scope)s") % {"scope": chain or _("all chains")},
+        chain_id=chain.pk if chain else None, top_k=top_k)

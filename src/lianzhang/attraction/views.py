@@ -1,1 +1,0 @@
-"""Pages of the attraction app (object types are declared and registered here)."""

@@ -1,0 +1,151 @@
+"""Recommendation pages: the gap list with the batch job, one gap node's ranked firms
+with their reasons, and "create lead" from a recommendation."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from lianzhang.chains.models import Chain, ChainNode
+from lianzhang.core.permissions import user_assignments, user_can
+
+from ..choices import LeadSource, LeadStage
+from ..forms import LeadForm
+from ..jobs import start_batch
+from ..models import Lead, Recommendation
+from ..services.gaps import gap_nodes
+from ..services.recommend import (
+    FACTOR_LABELS,
+    MATCH_LABELS,
+    RecommendationRefused,
+    refresh_node,
+)
+
+__all__ = ["gaps", "node_recommendations", "lead_from_recommendation", "chain_roadmap"]
+
+
+def gaps(request: HttpRequest) -> HttpResponse:
+    """Gap nodes of the chains the user may see, with counts of saved recommendations
+    and leads; the batch button starts the job over all of them."""
+    if not user_can(request.user, Recommendation, "view"):
+        raise PermissionDenied
+    chains = Chain.objects.restrict(request.user, "view")
+    chain = chains.filter(pk=request.GET.get("chain") or 0).first()
+    if request.method == "POST":
+        if not user_can(request.user, Recommendation, "add"):
+            raise PermissionDenied
+        job = start_batch(request.user, chain)
+        return redirect("core:job", job.pk)
+    items = gap_nodes(chain) if chain else [
+        g for g in gap_nodes() if g.node.map.chain_id in set(chains.values_list("pk", flat=True))]
+    node_ids = [g.node.pk for g in items]
+    recs = Counter(Recommendation.objects.restrict(request.user, "view").filter(
+        node_id__in=node_ids, is_current=True).values_list("node_id", flat=True))
+    leads = Counter(Lead.objects.restrict(request.user, "view").filter(
+        node_id__in=node_ids).exclude(stage=LeadStage.DROPPED).values_list("node_id", flat=True))
+    rows = [{"gap": g, "recommendations": recs.get(g.node.pk, 0), "leads": leads.get(g.node.pk, 0)}
+            for g in items]
+    return render(request, "attraction/gaps.html", {
+        "rows": rows, "chains": chains.filter(maps__status="published").distinct(),
+        "chain": chain, "can_run": user_can(request.user, Recommendation, "add")})
+
+
+def _node_for(request: HttpRequest, node_pk: int) -> ChainNode:
+    return get_object_or_404(ChainNode.objects.restrict(request.user, "view").select_related(
+        "map__chain"), pk=node_pk)
+
+
+def node_recommendations(request: HttpRequest, node_pk: int) -> HttpResponse:
+    """A gap node's ranked outside firms with the factor breakdown and the matched
+    products; POST recomputes (filters: region prefix, listed only)."""
+    if not user_can(request.user, Recommendation, "view"):
+        raise PermissionDenied
+    node = _node_for(request, node_pk)
+    error = ""
+    if request.method == "POST":
+        if not user_can(request.user, Recommendation, "add"):
+            raise PermissionDenied
+        filters: dict[str, Any] = {}
+        if request.POST.get("region", "").strip():
+            filters["regions"] = [request.POST["region"].strip()]
+        if request.POST.get("listed_only"):
+            filters["listed_only"] = True
+        try:
+            with transaction.atomic():
+                saved = refresh_node(node, filters=filters)
+        except RecommendationRefused as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("%(count)d firms ranked for %(node)s.") % {
+                "count": len(saved), "node": node.name})
+            return redirect(request.get_full_path())
+    recs = Recommendation.objects.restrict(request.user, "view").filter(
+        node=node, is_current=True).select_related("enterprise").order_by("rank")
+    leads = Lead.objects.restrict(request.user, "view").filter(node=node).select_related(
+        "enterprise", "town")
+    lead_by_firm = {lead.enterprise_id: lead for lead in leads}
+    rows = [{"rec": r, "lead": lead_by_firm.get(r.enterprise_id),
+             "matched": [dict(m, kind_label=MATCH_LABELS.get(m["kind"], m["kind"]))
+                         for m in r.matched]} for r in recs]
+    return render(request, "attraction/node_recommendations.html", {
+        "node": node, "chain": node.map.chain, "rows": rows, "leads": leads, "error": error,
+        "factor_labels": FACTOR_LABELS, "can_run": user_can(request.user, Recommendation, "add"),
+        "can_lead": user_can(request.user, Lead, "add")}, status=400 if error else 200)
+
+
+def lead_from_recommendation(request: HttpRequest, pk: int) -> HttpResponse:
+    """The lead form filled from a recommendation (investor, node, chain, source); the
+    officer adds the town and the project summary."""
+    if not user_can(request.user, Lead, "add"):
+        raise PermissionDenied
+    rec = get_object_or_404(Recommendation.objects.restrict(request.user, "view").select_related(
+        "node__map__chain", "enterprise"), pk=pk)
+    if request.method == "POST":
+        form = LeadForm(request.POST, instance=Lead(), user=request.user)
+        if form.is_valid():
+            with transaction.atomic():
+                lead = form.save()
+                if not Lead.objects.restrict(request.user, "add").filter(pk=lead.pk).exists():
+                    transaction.set_rollback(True)
+                    raise PermissionDenied
+            messages.success(request, _("Lead created from the recommendation."))
+            return redirect(lead.get_absolute_url())
+    else:
+        towns = {t for a in user_assignments(request.user) for t in a.town_ids}
+        initial = {"investor": rec.enterprise.name, "chain": rec.node.map.chain_id,
+                   "node": rec.node_id, "recommendation": rec.pk,
+                   "source": LeadSource.RECOMMENDATION, "owner": request.user.pk,
+                   "summary": _("%(firm)s for the gap %(node)s (recommended, rank %(rank)d)") % {
+                       "firm": rec.enterprise.name, "node": rec.node.name, "rank": rec.rank}}
+        if len(towns) == 1:  # a town officer's leads are their town's
+            initial["town"] = towns.pop()
+        form = LeadForm(initial=initial, instance=Lead(), user=request.user)
+    return render(request, "core/object_edit.html", {
+        "form": form, "object": Lead(), "model_meta": Lead._meta,
+        "list_url": reverse("attraction:node_recommendations", args=[rec.node_id])},
+        status=400 if form.is_bound else 200)
+
+
+def chain_roadmap(request: HttpRequest, chain_pk: int) -> HttpResponse:
+    """招商路线图 of a chain: per gap, recommended firms, leads and projects by stage."""
+    from lianzhang.projects.choices import Stage
+
+    from ..services.roadmap import roadmap
+
+    if not user_can(request.user, Lead, "view"):
+        raise PermissionDenied
+    chain = get_object_or_404(Chain.objects.restrict(request.user, "view"), pk=chain_pk)
+    rows = roadmap(chain, request.user)
+    lead_stages, project_stages = dict(LeadStage.choices), dict(Stage.choices)
+    for row in rows:
+        row["lead_labels"] = [(lead_stages[s], n) for s, n in row["leads"].items()]
+        row["project_labels"] = [(project_stages[s], n) for s, n in row["projects"].items()]
+    return render(request, "attraction/roadmap.html", {"chain": chain, "rows": rows})

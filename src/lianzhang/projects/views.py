@@ -1,1 +1,0 @@
-"""Pages of the projects app (object types are declared and registered here)."""
