@@ -15,6 +15,7 @@ from lianzhang.core.forms import (
     NaturalKeyMultipleChoiceField,
     ScopedModelForm,
 )
+from lianzhang.core.units import UnitError, mixed_unit_errors, parse_amount
 from lianzhang.regions.models import Region
 
 from .choices import EnterpriseStatus, NameKind
@@ -158,10 +159,35 @@ class SupplyTieForm(ScopedModelForm):
     customer = EnterpriseField(label=_("customer"))
     node = forms.ModelChoiceField(queryset=ChainNode.objects.all(), required=False,
                                   label=_("node"))
+    annual_value = forms.CharField(required=False, label=_("annual value (10k yuan)"),
+                                   help_text=_("e.g. 350, 350万元, 1.2亿元"))
+    unit = forms.CharField(required=False, label=_("unit"),
+                           help_text=_("元, 万元 or 亿元; applies to amounts without a unit"))
+    header_aliases = {"单位": "unit", "金额单位": "unit", "年采购额": "annual_value",
+                      "供应商": "supplier", "客户": "customer", "年份": "year"}
 
     class Meta:
         model = SupplyTie
         fields = ["supplier", "customer", "node", "product", "year", "annual_value"]
+
+    def clean(self) -> dict:
+        """Read the amount with its unit into 万元 (a contradicting unit is an error)."""
+        data = super().clean()
+        try:
+            data["annual_value"] = parse_amount(data.get("annual_value") or "",
+                                                data.get("unit") or None)
+        except UnitError as exc:
+            self.add_error("annual_value", str(exc))
+        return data
+
+
+def supply_tie_units_check(table, columns: dict[int, str]) -> list[str]:
+    """A supply-tie file whose amounts carry different units needs a unit column."""
+    value_col = next((i for i, name in columns.items() if name == "annual_value"), None)
+    if value_col is None:
+        return []
+    values = [row[value_col] for row in table.rows if value_col < len(row)]
+    return mixed_unit_errors(values, has_unit_column="unit" in columns.values())
 
 
 class ProductForm(ScopedModelForm):

@@ -101,6 +101,7 @@ class SupplyTieType(ObjectType):
     table = tb.SupplyTieTable
     form = forms.SupplyTieForm
     serializer = sz.SupplyTieSerializer
+    import_table_check = staticmethod(forms.supply_tie_units_check)
 
 
 @register
