@@ -83,7 +83,7 @@ def _panorama(version, metric: str) -> dict[str, Any]:
             "max": max((c for *_x, c in data), default=0)}
 
 
-def _attached(model_label: str, node_ids: list[int]) -> dict[int, list[Any]]:
+def _attached(model_label: str, node_ids: list[int], user: Any) -> dict[int, list[Any]]:
     """Leads or projects attached to gap nodes, once those apps provide them."""
     try:
         model = apps.get_model(model_label)
@@ -94,7 +94,7 @@ def _attached(model_label: str, node_ids: list[int]) -> dict[int, list[Any]]:
     if field is None:
         return {}
     out: dict[int, list[Any]] = defaultdict(list)
-    for obj in model.objects.filter(**{f"{field}__in": node_ids}).distinct():
+    for obj in model.objects.restrict(user, "view").filter(**{f"{field}__in": node_ids}).distinct():
         related = getattr(obj, field)
         ids = [n.pk for n in related.all()] if hasattr(related, "all") else [related.pk]
         for node_id in ids:
@@ -102,14 +102,14 @@ def _attached(model_label: str, node_ids: list[int]) -> dict[int, list[Any]]:
     return out
 
 
-def _roadmap(gaps: list[dict]) -> list[dict]:
+def _roadmap(gaps: list[dict], user: Any) -> list[dict]:
     """Gap nodes by priority: core parts first, then the masters' demand, then how many
     masters need the part."""
     rows = [g for g in gaps if g["status"] in ("缺链", "短板")]
     rows.sort(key=lambda g: (not g["is_core"], -(g["demand"] or 0), -g["masters_needing"]))
     ids = [g["node_id"] for g in rows]
-    leads = _attached("attraction.Lead", ids)
-    projects = _attached("projects.Project", ids)
+    leads = _attached("attraction.Lead", ids, user)
+    projects = _attached("projects.Project", ids, user)
     for g in rows:
         g["leads"] = leads.get(g["node_id"], [])
         g["projects"] = projects.get(g["node_id"], [])
@@ -166,7 +166,7 @@ def chain_page(request: HttpRequest, pk: int) -> HttpResponse:
         metric = "output" if request.GET.get("metric") == "output" else "count"
         context.update(panorama=_panorama(version, metric), metric=metric)
     elif tab == "roadmap":
-        context["roadmap"] = _roadmap(list(figures["gaps"]["nodes"]))
+        context["roadmap"] = _roadmap(list(figures["gaps"]["nodes"]), request.user)
     elif tab == "innovation":
         platforms = InnovationPlatform.objects.restrict(request.user, "view").filter(
             nodes__map=version).prefetch_related("nodes").distinct()
