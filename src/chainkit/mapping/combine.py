@@ -58,7 +58,7 @@ class Combiner:
         self.coef = tuple(float(c) for c in coef)
         self.fitted = fitted
 
-    def fit(self, rows: Sequence[tuple[float, float, float]], targets: Sequence[int],
+    def fit(self, rows: Sequence[tuple[float, float, float]] | np.ndarray, targets: Sequence[int],
             seed: int = 0) -> Combiner:
         """Fit on candidate rows from held-out examples; keep defaults when a class is
         missing or there are too few rows to trust a fit."""
@@ -86,6 +86,14 @@ class Combiner:
             return 1.0 / (1.0 + math.exp(-z))
         e = math.exp(z)
         return e / (1.0 + e)
+
+    def scores(self, x: np.ndarray) -> np.ndarray:
+        """`score` for many candidates at once, rows × (model, keyword, code)."""
+        b, a_m, a_k, a_c = self.coef
+        z = b + x @ np.array([a_m, a_k, a_c], dtype=np.float64)
+        # The numerically stable logistic, as in `score`.
+        e = np.exp(-np.abs(z))
+        return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
     def state(self) -> dict:
         """JSON-able state."""

@@ -20,8 +20,9 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from ..errors import InputError
+from .candidates import Candidates, build_candidates, evidence_of, rule_hits, top_k_rows
 from .codes import CodeRules
-from .combine import Combiner, NodeScore, RecordPrediction, candidate_features
+from .combine import Combiner, NodeScore, RecordPrediction
 from .features import Featurizer
 from .keywords import FIELD_WEIGHTS, KeywordIndex
 from .model import LinearNodeModel, softmax
@@ -52,10 +53,13 @@ class MapperConfig:
     parent_weight: float = 0.3
     negative_penalty: float = 1.0
     max_weights: int = 5_000_000
-    name_weight: float = 0.7
+    # name 0.3 + doc 1.2 (name and products as one string): 5-fold CV on the ckg task,
+    # see docs/bench-mapping.md (name 0.7, no doc block: 0.537 / 0.814).
+    name_weight: float = 0.3
     product_weight: float = 1.0
     text_weight: float = 0.8
     code_weight: float = 0.5
+    doc_weight: float = 1.2
     calibrate: bool = True
     batch_size: int = 2000
     model_candidates: int = 10
@@ -78,7 +82,8 @@ class Mapper:
     def _new_model(self) -> LinearNodeModel:
         """A fresh model from the config."""
         c = self.config
-        feat = Featurizer(c.name_weight, c.product_weight, c.text_weight, c.code_weight)
+        feat = Featurizer(c.name_weight, c.product_weight, c.text_weight, c.code_weight,
+                          doc_weight=c.doc_weight)
         return LinearNodeModel(c.svm_c, c.taxonomy_weight, c.parent_weight,
                                c.negative_penalty, c.max_weights, feat)
 
@@ -140,71 +145,22 @@ class Mapper:
                 if best is None or loss < best[0]:
                     best = (loss, t)
             self.temperature = best[1]
-        rows, targets = [], []
-        for ex, cands in zip(held, self._candidates([ex.record for ex in held], margins),
-                             strict=True):
-            truth_idx = self.taxonomy.index(ex.label)
-            for node, (p_m, kw, code) in cands.items():
-                rows.append(candidate_features(p_m, kw, code))
-                targets.append(int(node == truth_idx))
-        self.combiner = Combiner().fit(rows, targets, self.config.seed)
+        cands = self._candidates([ex.record for ex in held], margins)
+        truth_nodes = np.array([self.taxonomy.index(ex.label) for ex in held])
+        targets = (cands.node == truth_nodes[cands.record]).astype(int)
+        self.combiner = Combiner().fit(cands.features(), targets, self.config.seed)
 
     # --- prediction ---------------------------------------------------------------------
-    def _candidates(self, records: Sequence[Record], margins: np.ndarray | None,
-                    evidence: list[dict[int, dict]] | None = None
-                    ) -> list[dict[int, tuple[float, float, float]]]:
-        """Per record: node index → (model probability, keyword score, code score).
-
-        When `evidence` is a list, the stages' evidence per node is appended to it."""
-        out = []
+    def _candidates(self, records: Sequence[Record], margins: np.ndarray | None) -> Candidates:
+        """The batch's candidate links with the stages' scores (see `candidates`)."""
+        assert self.taxonomy is not None
         probs = None
         classes = self.model.classes if self.model is not None else None
         if margins is not None and margins.shape[1]:
             probs = softmax(margins.astype(np.float64), self.temperature)
-            m = min(self.config.model_candidates, probs.shape[1])
-            top = np.argpartition(-probs, m - 1, axis=1)[:, :m]
-        for r, rec in enumerate(records):
-            cands: dict[int, list[float]] = {}
-            ev: dict[int, dict] = {}
-            if probs is not None:
-                row = probs[r]
-                order = sorted(top[r], key=lambda j: (-row[j], j))
-                for rank, j in enumerate(order, start=1):
-                    node = int(classes[j])
-                    cands[node] = [float(row[j]), 0.0, 0.0]
-                    ev[node] = {"model": {"probability": round(float(row[j]), 4), "rank": rank}}
-            if self.keywords is not None:
-                for node, (score, hits) in self.keywords.match(rec).items():
-                    cands.setdefault(node, [0.0, 0.0, 0.0])[1] = score
-                    ev.setdefault(node, {})["keywords"] = [
-                        {"keyword": h.keyword, "field": h.field, "product": h.product,
-                         "strength": h.strength} for h in hits]
-            if self.codes and rec.industry_code:
-                for hit in self.codes.match(rec.industry_code):
-                    cand = cands.setdefault(hit.node, [0.0, 0.0, 0.0])
-                    cand[2] = max(cand[2], hit.score)
-                    ev.setdefault(hit.node, {}).setdefault("codes", []).append(
-                        {"rule": hit.rule, "code": hit.code, "strength": hit.score})
-            if probs is not None:
-                col = self._model_column
-                for node, cand in cands.items():  # model probability for rule-only nodes
-                    if cand[0] == 0.0 and node in col:
-                        cand[0] = float(probs[r, col[node]])
-                        ev[node]["model"] = {"probability": round(cand[0], 4), "rank": None}
-            out.append({n: tuple(v) for n, v in cands.items()})
-            if evidence is not None:
-                evidence.append(ev)
-        return out
-
-    @property
-    def _model_column(self) -> dict[int, int]:
-        """Node index → column of the model's score matrix (cached)."""
-        classes = self.model.classes if self.model is not None else []
-        cached = getattr(self, "_col_cache", None)
-        if cached is None or cached[0] is not classes:
-            cached = (classes, {int(c): i for i, c in enumerate(classes)})
-            self._col_cache = cached
-        return cached[1]
+        rules = rule_hits(records, self.keywords, self.codes)
+        return build_candidates(len(records), len(self.taxonomy), probs, classes,
+                                self.config.model_candidates, rules)
 
     def predict(self, records: Sequence[Record], top_k: int = 5,
                 progress: Callable[[int, int], None] | None = None,
@@ -226,14 +182,18 @@ class Mapper:
                 raise MappingCancelled("挂链运行已取消，未写入任何结果")
             batch = records[start:start + size]
             margins = self.model.decision(batch) if self.model is not None else None
-            evidence: list[dict[int, dict]] = []
-            for rec, cands, ev in zip(batch, self._candidates(batch, margins, evidence),
-                                      evidence, strict=True):
-                scored = sorted(((self.combiner.score(*cand), node) for node, cand in cands.items()),
-                                key=lambda t: (-t[0], t[1]))[:top_k]
-                results.append(RecordPrediction(rec.id, [
-                    NodeScore(ids[node], round(score, 4), ev.get(node, {}))
-                    for score, node in scored]))
+            cands = self._candidates(batch, margins)
+            scores = self.combiner.scores(cands.features())
+            chosen = top_k_rows(cands.record, cands.node, scores, top_k)
+            links: list[list[NodeScore]] = [[] for _ in batch]
+            for row, r, node, score, p in zip(chosen.tolist(), cands.record[chosen].tolist(),
+                                              cands.node[chosen].tolist(),
+                                              scores[chosen].tolist(),
+                                              cands.p_model[chosen].tolist(), strict=True):
+                links[r].append(NodeScore(ids[node], round(score, 4),
+                                          evidence_of(cands, row, p)))
+            results.extend(RecordPrediction(rec.id, found)
+                           for rec, found in zip(batch, links, strict=True))
             if progress is not None:
                 progress(min(start + size, total), total)
         return results

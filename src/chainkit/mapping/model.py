@@ -3,7 +3,8 @@
 * Training data: confirmed links (positives), plus every node's own name and keywords
   as weak examples, so a node nobody has confirmed yet can still be predicted.
 * Hierarchy: a second model learns the parents of the labels; a leaf's score gets its
-  parent's score added, so siblings share evidence and rare leaves borrow from it.
+  parent's score added, so siblings share evidence and rare leaves borrow from it. Both
+  are linear, so the parent is folded into the leaf weights at training time.
 * Rejected links: kept as feature rows; a new record very similar to one rejected for a
   node is penalised on that node (the review queue's "no" is remembered, not ignored).
 * Speed and size: the weight matrix is pruned to its largest entries and kept sparse,
@@ -43,14 +44,14 @@ class _Linear:
         self.intercept = intercept.astype(np.float32)
         self.classes = classes.astype(np.int64)
 
-    @classmethod
-    def fit(cls, x: sp.csr_matrix, y: np.ndarray, sample_weight: np.ndarray, c: float,
-            seed: int, max_weights: int) -> _Linear:
-        """Fit LinearSVC (liblinear, single-threaded, seeded) and prune its weights."""
+    @staticmethod
+    def fit_dense(x: sp.csr_matrix, y: np.ndarray, sample_weight: np.ndarray, c: float,
+                  seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Fit LinearSVC (liblinear, single-threaded, seeded): (features × classes
+        weights, intercepts, classes), unpruned so a parent can be folded in first."""
         classes = np.unique(y)
         if len(classes) < 2:  # one class: nothing to separate; constant score
-            return cls(sp.csr_matrix((x.shape[1], 1), dtype=np.float32),
-                       np.zeros(1), classes)
+            return (np.zeros((x.shape[1], 1), np.float32), np.zeros(1, np.float32), classes)
         svm = LinearSVC(C=c, random_state=seed, max_iter=2000)
         svm.fit(x, y, sample_weight=sample_weight)
         coef = np.asarray(svm.coef_, dtype=np.float32)
@@ -58,13 +59,17 @@ class _Linear:
         if len(classes) == 2:  # liblinear returns one row for two classes
             coef = np.vstack([-coef, coef])
             intercept = np.concatenate([-intercept, intercept])
-        coef = coef.T  # features × classes
+        return np.ascontiguousarray(coef.T), intercept, classes
+
+    @classmethod
+    def pruned(cls, coef: np.ndarray, intercept: np.ndarray, classes: np.ndarray,
+               max_weights: int) -> _Linear:
+        """Keep the `max_weights` largest weights: small ones move scores little but cost
+        memory and time on every record. Ties at the threshold are kept (deterministic)."""
         if coef.size > max_weights:
-            # Keep the largest weights: small ones move scores little but cost memory and
-            # time on every record. Ties at the threshold are kept (deterministic).
             flat = np.abs(coef).ravel()
             cut = np.partition(flat, coef.size - max_weights)[coef.size - max_weights]
-            coef = np.where(np.abs(coef) >= cut, coef, 0.0)
+            coef = np.where(np.abs(coef) >= cut, coef, np.float32(0.0))
         return cls(sp.csr_matrix(coef), intercept, classes)
 
     def decision(self, x: sp.csr_matrix) -> np.ndarray:
@@ -128,14 +133,26 @@ class LinearNodeModel:
         self.featurizer.fit(records, per_field)
         x = self.featurizer.transform(records)
         w = np.asarray(weights, dtype=np.float64)
-        self.leaf = _Linear.fit(x, y, w, self.c, seed, self.max_weights)
         self.parent = None
+        coef, intercept, classes = _Linear.fit_dense(x, y, w, self.c, seed)
         if self.parent_weight > 0:
             py = self.parent_of[y]
             keep = py >= 0
             if keep.sum() and len(np.unique(py[keep])) >= 2:
-                self.parent = _Linear.fit(x[keep], py[keep], w[keep], self.c, seed,
-                                          self.max_weights)
+                # Scores are linear, so the parent's contribution can be folded into
+                # each leaf's weights once here (W_leaf + pw·W_parent): prediction then
+                # needs one sparse product instead of two plus a column gather.
+                pcoef, pint, pclasses = _Linear.fit_dense(x[keep], py[keep], w[keep],
+                                                          self.c, seed)
+                col = {int(p): i for i, p in enumerate(pclasses)}
+                idx = np.array([col.get(int(p), -1) for p in self.parent_of[classes]])
+                has = np.flatnonzero(idx >= 0)
+                pw = np.float32(self.parent_weight)
+                coef[:, has] += pw * pcoef[:, idx[has]]
+                intercept[has] += pw * pint[idx[has]]
+                del pcoef
+        self.leaf = _Linear.pruned(coef, intercept, classes, self.max_weights)
+        del coef
         negatives = [ex for ex in examples if not ex.positive]
         if negatives:
             self.negative_rows = self.featurizer.transform([ex.record for ex in negatives])
@@ -155,11 +172,10 @@ class LinearNodeModel:
             return np.zeros((len(records), 0), dtype=np.float32)
         x = self.featurizer.transform(records)
         scores = self.leaf.decision(x)
-        if self.parent is not None:
+        if self.parent is not None:  # model files from before the parent was folded in
             pscores = self.parent.decision(x)
             col = {int(c): i for i, c in enumerate(self.parent.classes)}
-            parents = self.parent_of[self.leaf.classes]
-            idx = np.array([col.get(int(p), -1) for p in parents])
+            idx = np.array([col.get(int(p), -1) for p in self.parent_of[self.leaf.classes]])
             has = idx >= 0
             scores[:, has] += self.parent_weight * pscores[:, idx[has]]
         if self.negative_nodes.size and self.negative_penalty > 0:

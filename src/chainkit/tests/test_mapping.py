@@ -229,3 +229,25 @@ def test_it_learns_from_rejected_links():
 def test_it_refuses_labels_outside_the_taxonomy():
     with pytest.raises(InputError, match="不在分类体系中"):
         Mapper().fit(taxonomy(), [Example(rec(), "NOPE")])
+
+
+def test_its_fast_paths_match_the_reference_implementations():
+    import random
+
+    import numpy as np
+
+    from chainkit.mapping.ngrams import CodeTable
+    from chainkit.mapping.textnorm import fast_normalize
+    from chainkit.text import normalize
+
+    rng = random.Random(0)
+    pool = list("【】〔〕［］「」《》[]（）ＡＢab C\t\n空调压缩机ｆｕｌｌ") + [chr(0x4E00 + i) for i in range(30)]
+    for _ in range(2000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 25)))
+        assert fast_normalize(text) == normalize(text)
+    gen = np.random.default_rng(0)
+    vocab = np.unique(gen.integers(0, 2**50, 5000))
+    queries = np.concatenate([vocab, gen.integers(0, 2**50, 5000)])
+    ref = np.searchsorted(vocab, queries).clip(max=len(vocab) - 1)
+    ref = np.where(vocab[ref] == queries, ref, -1)
+    assert (CodeTable(vocab).lookup(queries) == ref).all()
