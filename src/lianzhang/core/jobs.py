@@ -41,6 +41,9 @@ def live_state(job: Job) -> dict[str, Any]:
 def request_cancel(job: Job) -> None:
     """Ask a running job to stop at its next progress report."""
     cache.set(_key(job.pk, "cancel"), True, LIVE_TTL)
+    if job.status == Job.Status.PENDING:
+        # Not started yet: the worker reads the row, so a cancel before start holds.
+        Job.objects.filter(pk=job.pk).update(cancel_requested=True)
 
 runners: dict[str, type[JobRunner]] = {}
 
@@ -109,6 +112,12 @@ class JobRunner:
     def execute(self) -> None:
         """Run the job inside a change context and record the outcome."""
         job = self.job
+        if job.cancel_requested:
+            cache.set(_key(job.pk, "cancel"), True, LIVE_TTL)
+        else:
+            # A stale flag from another job that once had this id (a rolled-back
+            # transaction can reuse ids) must not cancel this one.
+            cache.delete(_key(job.pk, "cancel"))
         job.status = Job.Status.RUNNING
         job.started = timezone.now()
         job.save(update_fields=["status", "started"])
