@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Max, Sum
+from django.db.models import Max, Q, Sum
 from django.utils import timezone
 
 from chainkit import gaps as ck
@@ -60,26 +60,28 @@ def published_maps(chains: Iterable[Chain]) -> dict[int, MapVersion]:
 
 def load_gap_data(chains: list[Chain], year: int, towns: Iterable[int] | None = None
                   ) -> ck.GapData:
-    """Index the chains' published-map nodes and everything hanging on them."""
-    maps = published_maps(chains)
-    node_rows = list(ChainNode.objects.filter(map__in=list(maps.values())).values_list(
+    """Index the chains' published-map nodes and everything hanging on them. Firms are
+    selected by subqueries (not id lists) so one chain or all chains cost one query
+    per table, whatever the registry's size."""
+    maps = list(published_maps(chains).values())
+    node_rows = list(ChainNode.objects.filter(map__in=maps).values_list(
         "pk", "map__chain_id", "parent_id", "name", "weight", "is_core"))
-    node_ids = [row[0] for row in node_rows]
-    links = [row for chunk in _chunks(node_ids) for row in NodeLink.objects.filter(
-        node_id__in=chunk, status__in=[LinkStatus.CONFIRMED, LinkStatus.AUTO]).values_list(
-        "enterprise_id", "node_id", "status", "score")]
-    masters = list(ChainMaster.objects.filter(chain__in=chains).values_list("chain_id",
-                                                                            "enterprise_id"))
-    master_ids = {m for _c, m in masters}
-    ties = list(SupplyTie.objects.filter(customer_id__in=master_ids, year=year).values_list(
-        "supplier_id", "customer_id", "node_id", "year", "annual_value"))
-    firm_ids = {f for f, *_ in links} | master_ids | {t[0] for t in ties}
-    firms = _firms(firm_ids, year)
+    link_qs = NodeLink.objects.filter(node__map__in=maps,
+                                      status__in=[LinkStatus.CONFIRMED, LinkStatus.AUTO])
+    links = list(link_qs.values_list("enterprise_id", "node_id", "status", "score"))
+    master_qs = ChainMaster.objects.filter(chain__in=chains)
+    masters = list(master_qs.values_list("chain_id", "enterprise_id"))
+    tie_qs = SupplyTie.objects.filter(customer__in=master_qs.values("enterprise_id"), year=year)
+    ties = list(tie_qs.values_list("supplier_id", "customer_id", "node_id", "year",
+                                   "annual_value"))
+    firm_qs = Enterprise.objects.filter(
+        Q(pk__in=link_qs.values("enterprise_id")) | Q(pk__in=master_qs.values("enterprise_id"))
+        | Q(pk__in=tie_qs.values("supplier_id")))
     return ck.index_tables(
         nodes=[ck.Node(id=pk, chain_id=chain, parent_id=parent, name=name, weight=weight,
                        is_core=core) for pk, chain, parent, name, weight, core in node_rows],
         links=[ck.Link(firm_id=f, node_id=n, status=s, score=sc) for f, n, s, sc in links],
-        firms=firms, masters=[ck.Master(chain_id=c, firm_id=m) for c, m in masters],
+        firms=_firms(firm_qs, year), masters=[ck.Master(chain_id=c, firm_id=m) for c, m in masters],
         ties=[ck.SupplyTie(supplier_id=s, customer_id=c, node_id=n, year=y,
                            value=float(v) * WAN if v is not None else None)
               for s, c, n, y, v in ties],
@@ -87,23 +89,13 @@ def load_gap_data(chains: list[Chain], year: int, towns: Iterable[int] | None = 
         chains=[c.pk for c in chains])
 
 
-def _chunks(ids: Iterable[int], size: int = 5000) -> Iterable[list[int]]:
-    """Id lists in pieces (SQLite limits the variables of one query)."""
-    ids = sorted(ids)
-    for start in range(0, len(ids), size):
-        yield ids[start:start + size]
-
-
-def _firms(firm_ids: set[int], year: int) -> list[ck.Firm]:
-    figures = {e: (o, r, rd) for chunk in _chunks(firm_ids)
-               for e, o, r, rd in YearlyFigure.objects.filter(
-                   enterprise_id__in=chunk, year=year).values_list(
-                   "enterprise_id", "output_value", "revenue", "rd_spend")}
+def _firms(firm_qs, year: int) -> list[ck.Firm]:
+    figures = {e: (o, r, rd) for e, o, r, rd in YearlyFigure.objects.filter(
+        year=year, enterprise__in=firm_qs.values("pk")).values_list(
+        "enterprise_id", "output_value", "revenue", "rd_spend")}
     rows = []
     fields = ["pk", "town_id", "status", "name", *TAG_FIELDS]
-    values_rows = [v for chunk in _chunks(firm_ids)
-                   for v in Enterprise.objects.filter(pk__in=chunk).values_list(*fields)]
-    for values in values_rows:
+    for values in firm_qs.values_list(*fields):
         pk, town, status, name, *flags = values
         output, revenue, rd = figures.get(pk, (None, None, None))
         tags = tuple(label for label, on in zip(TAG_FIELDS.values(), flags, strict=True) if on)
