@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Max, Q, Sum
+from django.db.models import FilteredRelation, Max, Q, Sum
 from django.utils import timezone
 
 from chainkit import gaps as ck
@@ -58,30 +58,41 @@ def published_maps(chains: Iterable[Chain]) -> dict[int, MapVersion]:
     return out
 
 
+FIRM_FIELDS = ["town_id", "status", "name", *TAG_FIELDS]
+
+
 def load_gap_data(chains: list[Chain], year: int, towns: Iterable[int] | None = None
                   ) -> ck.GapData:
-    """Index the chains' published-map nodes and everything hanging on them. Firms are
-    selected by subqueries (not id lists) so one chain or all chains cost one query
-    per table, whatever the registry's size."""
+    """Index the chains' published-map nodes and everything hanging on them. The links
+    query brings each linked firm's fields and its year's figures in the same join
+    (one indexed pass); masters and suppliers without links are fetched by id."""
     maps = list(published_maps(chains).values())
     node_rows = list(ChainNode.objects.filter(map__in=maps).values_list(
         "pk", "map__chain_id", "parent_id", "name", "weight", "is_core"))
-    link_qs = NodeLink.objects.filter(node__map__in=maps,
-                                      status__in=[LinkStatus.CONFIRMED, LinkStatus.AUTO])
-    links = list(link_qs.values_list("enterprise_id", "node_id", "status", "score"))
-    master_qs = ChainMaster.objects.filter(chain__in=chains)
-    masters = list(master_qs.values_list("chain_id", "enterprise_id"))
-    tie_qs = SupplyTie.objects.filter(customer__in=master_qs.values("enterprise_id"), year=year)
-    ties = list(tie_qs.values_list("supplier_id", "customer_id", "node_id", "year",
-                                   "annual_value"))
-    firm_qs = Enterprise.objects.filter(
-        Q(pk__in=link_qs.values("enterprise_id")) | Q(pk__in=master_qs.values("enterprise_id"))
-        | Q(pk__in=tie_qs.values("supplier_id")))
+    link_rows = list(NodeLink.objects.filter(
+        node__map__in=maps, status__in=[LinkStatus.CONFIRMED, LinkStatus.AUTO]).annotate(
+        fig=FilteredRelation("enterprise__figures",
+                             condition=Q(enterprise__figures__year=year))).values_list(
+        "enterprise_id", "node_id", "status", "score",
+        *[f"enterprise__{f}" for f in FIRM_FIELDS],
+        "fig__output_value", "fig__revenue", "fig__rd_spend"))
+    masters = list(ChainMaster.objects.filter(chain__in=chains).values_list("chain_id",
+                                                                            "enterprise_id"))
+    ties = list(SupplyTie.objects.filter(customer_id__in={m for _c, m in masters},
+                                         year=year).values_list(
+        "supplier_id", "customer_id", "node_id", "year", "annual_value"))
+    firms: dict[int, ck.Firm] = {}
+    for row in link_rows:
+        if row[0] not in firms:
+            firms[row[0]] = _firm(row[0], row[4:])
+    missing = ({m for _c, m in masters} | {t[0] for t in ties}) - set(firms)
+    for firm in _firms_by_id(missing, year):
+        firms[firm.id] = firm
     return ck.index_tables(
         nodes=[ck.Node(id=pk, chain_id=chain, parent_id=parent, name=name, weight=weight,
                        is_core=core) for pk, chain, parent, name, weight, core in node_rows],
-        links=[ck.Link(firm_id=f, node_id=n, status=s, score=sc) for f, n, s, sc in links],
-        firms=_firms(firm_qs, year), masters=[ck.Master(chain_id=c, firm_id=m) for c, m in masters],
+        links=[ck.Link(firm_id=r[0], node_id=r[1], status=r[2], score=r[3]) for r in link_rows],
+        firms=list(firms.values()), masters=[ck.Master(chain_id=c, firm_id=m) for c, m in masters],
         ties=[ck.SupplyTie(supplier_id=s, customer_id=c, node_id=n, year=y,
                            value=float(v) * WAN if v is not None else None)
               for s, c, n, y, v in ties],
@@ -89,22 +100,30 @@ def load_gap_data(chains: list[Chain], year: int, towns: Iterable[int] | None = 
         chains=[c.pk for c in chains])
 
 
-def _firms(firm_qs, year: int) -> list[ck.Firm]:
-    figures = {e: (o, r, rd) for e, o, r, rd in YearlyFigure.objects.filter(
-        year=year, enterprise__in=firm_qs.values("pk")).values_list(
-        "enterprise_id", "output_value", "revenue", "rd_spend")}
-    rows = []
-    fields = ["pk", "town_id", "status", "name", *TAG_FIELDS]
-    for values in firm_qs.values_list(*fields):
-        pk, town, status, name, *flags = values
-        output, revenue, rd = figures.get(pk, (None, None, None))
-        tags = tuple(label for label, on in zip(TAG_FIELDS.values(), flags, strict=True) if on)
-        rows.append(ck.Firm(
-            id=pk, town_id=town, active=status in ACTIVE_STATUSES, name=name,
-            output=float(output or 0) * WAN,
-            revenue=float(revenue) * WAN if revenue is not None else None,
-            rd_intensity=float(rd) / float(revenue) if rd and revenue else None, tags=tags))
-    return rows
+def _firm(pk: int, values: tuple) -> ck.Firm:
+    """A firm from (town, status, name, *flags, output, revenue, R&D) in 万元."""
+    town, status, name, *rest = values
+    flags, (output, revenue, rd) = rest[:len(TAG_FIELDS)], rest[len(TAG_FIELDS):]
+    tags = tuple(label for label, on in zip(TAG_FIELDS.values(), flags, strict=True) if on)
+    return ck.Firm(id=pk, town_id=town, active=status in ACTIVE_STATUSES, name=name,
+                   output=float(output or 0) * WAN,
+                   revenue=float(revenue) * WAN if revenue is not None else None,
+                   rd_intensity=float(rd) / float(revenue) if rd and revenue else None,
+                   tags=tags)
+
+
+def _firms_by_id(ids: set[int], year: int) -> list[ck.Firm]:
+    """Firms without links (masters, suppliers), in pieces (SQLite limits variables)."""
+    out = []
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), 5000):
+        chunk = ordered[start:start + 5000]
+        figures = {e: (o, r, rd) for e, o, r, rd in YearlyFigure.objects.filter(
+            year=year, enterprise_id__in=chunk).values_list(
+            "enterprise_id", "output_value", "revenue", "rd_spend")}
+        for pk, *values in Enterprise.objects.filter(pk__in=chunk).values_list("pk", *FIRM_FIELDS):
+            out.append(_firm(pk, (*values, *figures.get(pk, (None, None, None)))))
+    return out
 
 
 def _plain(value: Any) -> Any:
