@@ -20,8 +20,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from lianzhang.chains.models import Chain, ChainMaster, ChainNode
-from lianzhang.core.audit import _make_change, audited_bulk_create
-from lianzhang.core.models import ObjectChange, Tag
+from lianzhang.core.audit import audited_bulk_create, audited_bulk_m2m_add
+from lianzhang.core.models import Tag
 from lianzhang.demo.generator import MIN_ENTERPRISES, SOURCE, FirmSpec, Registry, generate
 from lianzhang.demo.steps import DemoContext, register_demo_step
 
@@ -73,18 +73,8 @@ def _enterprise(spec: FirmSpec, towns: dict, parks: dict[str, Park]) -> Enterpri
 
 
 def _tag(firms: list[Enterprise], tag: Tag) -> None:
-    """Mark new firms as demo data: the through rows in bulk, and for each firm the
-    same change record (tags [] → [demo]) the m2m signal writes for `tags.add()`.
-
-    `core.audit` has no bulk helper for many-to-many links yet, and the signal path
-    costs several queries and a save per firm (minutes at city scale), so this uses
-    the audit module's own record builder."""
-    through = Enterprise.tags.through
-    through._base_manager.bulk_create(
-        [through(enterprise_id=f.pk, tag_id=tag.pk) for f in firms], batch_size=1000)
-    ObjectChange.objects.bulk_create(
-        [_make_change(f, ObjectChange.Action.UPDATE, {"tags": []}, {"tags": [tag.pk]})
-         for f in firms], batch_size=1000)
+    """Mark new firms as demo data, audited as `tags.add()` would be, in bulk."""
+    audited_bulk_m2m_add(firms, "tags", tag)
 
 
 def _write_firms(registry: Registry, ctx: DemoContext, parks: dict[str, Park],
