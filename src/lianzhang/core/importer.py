@@ -103,10 +103,11 @@ def run_import(object_type: type[ObjectType], user: Any, table: Table, dry_run: 
         else:
             columns[idx] = name
     label_of = {name: table.header[idx] for idx, name in columns.items()}
-    required = [n for n, f in form_class().fields.items() if f.required]
+    blank_fields = form_class().fields
+    required = [n for n, f in blank_fields.items() if f.required]
     missing = [n for n in required if n not in label_of]
     if missing:
-        labels = [str(form_class().fields[n].label or n) for n in missing]
+        labels = [str(blank_fields[n].label or n) for n in missing]
         result.errors.append(_("Missing required column(s): %(columns)s") % {
             "columns": "、".join(labels)})
     for row_no, column, reason in table.cell_errors:

@@ -25,7 +25,7 @@ from lianzhang.mapping.choices import LinkStatus
 from lianzhang.mapping.models import NodeLink
 
 __all__ = ["WAN", "gap_settings", "figure_year", "published_maps", "load_gap_data",
-           "chain_summary", "all_chain_summaries", "town_lqs", "TAG_FIELDS"]
+           "chain_summary", "town_lqs", "TAG_FIELDS"]
 
 WAN = 10_000.0  # 万元 → 元
 TAG_FIELDS = {"is_above_scale": "规上", "is_specialised": "专精特新", "is_little_giant": "小巨人",
@@ -148,34 +148,26 @@ def chain_summary(chain: Chain, towns: Iterable[int] | None = None) -> dict[str,
     figures = ck.chain_figures(data, chain.pk)
     result = {
         "year": year, "computed_at": timezone.now().isoformat(), "figures": _plain(figures),
-        "common_parts": _plain(ck.common_parts(data, chain.pk)),
-        "common_suppliers": _plain(ck.common_suppliers(data, chain.pk)),
         "node_firms": {str(k): sorted(v) for k, v in data.node_firms.items()},
     }
     cache.set(key, result, 3600)
     return result
 
 
-def all_chain_summaries() -> dict[int, dict[str, Any]]:
-    """Headline figures of every chain in one pass (the city page, snapshots)."""
-    key = f"lianzhang:chains:all:{data_version()}"
+def town_lqs() -> ck.LQResult:
+    """Location quotients of every town in every chain: chain output from the firms
+    hanging on each chain's nodes, town output from all its active local firms. Cached
+    per data version like the chain figures (it reads every chain's links)."""
+    key = f"lianzhang:town-lqs:{data_version()}"
     cached = cache.get(key)
     if cached is not None:
         return cached
-    chains = list(Chain.objects.order_by("name"))
-    year = figure_year()
-    data = load_gap_data(chains, year)
-    result = {cid: _plain(fig) | {"year": year}
-              for cid, fig in ck.all_chain_figures(data).items()}
-    for value in result.values():
-        value.pop("gaps", None)
+    result = _town_lqs()
     cache.set(key, result, 3600)
     return result
 
 
-def town_lqs() -> ck.LQResult:
-    """Location quotients of every town in every chain: chain output from the firms
-    hanging on each chain's nodes, town output from all its active local firms."""
+def _town_lqs() -> ck.LQResult:
     year = figure_year()
     chains = list(Chain.objects.all())
     data = load_gap_data(chains, year)

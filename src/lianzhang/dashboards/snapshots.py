@@ -25,9 +25,10 @@ def take_snapshot(chain: Chain, as_of: datetime.date | None = None) -> ChainSnap
     """Save (or refresh) the snapshot of `chain` for `as_of` (default today)."""
     figures = chain_summary(chain)["figures"]
     values = {k: figures.get(k) for k in SNAPSHOT_FIELDS}
-    snapshot = ChainSnapshot.objects.filter(chain=chain, as_of=as_of or today()).first()
+    as_of = as_of or today()
+    snapshot = ChainSnapshot.objects.filter(chain=chain, as_of=as_of).first()
     if snapshot is None:
-        snapshot = ChainSnapshot(chain=chain, as_of=as_of or today())
+        snapshot = ChainSnapshot(chain=chain, as_of=as_of)
     snapshot.figures = values
     snapshot.save()
     return snapshot

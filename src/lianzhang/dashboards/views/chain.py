@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Sum
@@ -15,15 +14,23 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lianzhang.chains.models import Chain, ChainNode
+from lianzhang.attraction.models import Lead
+from lianzhang.chains.models import Chain, ChainNode, MapVersion
 from lianzhang.core.permissions import user_can
-from lianzhang.enterprises.models import Enterprise, InnovationPlatform, SupplyTie, YearlyFigure
+from lianzhang.enterprises.models import (
+    Enterprise,
+    InnovationPlatform,
+    Park,
+    SupplyTie,
+    YearlyFigure,
+)
 from lianzhang.mapping.choices import LinkStatus
 from lianzhang.mapping.models import NodeLink
+from lianzhang.projects.models import Project
 from lianzhang.regions.models import Region
 
 from ..data import WAN, chain_summary, figure_year, published_maps, today
-from ..models import ChainSnapshot
+from ..models import ChainSnapshot, GapNeed, KeyMatter
 from ..snapshots import take_snapshot, trend
 
 __all__ = ["chain_page", "node_panel", "take_snapshot_view", "STATUS_COLORS", "tree_data"]
@@ -83,22 +90,13 @@ def _panorama(version, metric: str) -> dict[str, Any]:
             "max": max((c for *_x, c in data), default=0)}
 
 
-def _attached(model_label: str, node_ids: list[int], user: Any) -> dict[int, list[Any]]:
-    """Leads or projects attached to gap nodes, once those apps provide them."""
-    try:
-        model = apps.get_model(model_label)
-    except LookupError:
-        return {}
-    field = next((f.name for f in model._meta.get_fields()
-                  if getattr(f, "related_model", None) is ChainNode), None)
-    if field is None:
-        return {}
+def _attached(queryset: Any, node_ids: list[int], node_ids_of: Any) -> dict[int, list[Any]]:
+    """Objects of `queryset` attached to the gap nodes, grouped by node."""
     out: dict[int, list[Any]] = defaultdict(list)
-    for obj in model.objects.restrict(user, "view").filter(**{f"{field}__in": node_ids}).distinct():
-        related = getattr(obj, field)
-        ids = [n.pk for n in related.all()] if hasattr(related, "all") else [related.pk]
-        for node_id in ids:
-            out[node_id].append(obj)
+    for obj in queryset:
+        for node_id in node_ids_of(obj):
+            if node_id in node_ids:
+                out[node_id].append(obj)
     return out
 
 
@@ -108,40 +106,33 @@ def _roadmap(gaps: list[dict], user: Any) -> list[dict]:
     rows = [g for g in gaps if g["status"] in ("缺链", "短板")]
     rows.sort(key=lambda g: (not g["is_core"], -(g["demand"] or 0), -g["masters_needing"]))
     ids = [g["node_id"] for g in rows]
-    leads = _attached("attraction.Lead", ids, user)
-    projects = _attached("projects.Project", ids, user)
+    leads = _attached(Lead.objects.restrict(user, "view").filter(node__in=ids), ids,
+                      lambda lead: [lead.node_id])
+    projects = _attached(
+        Project.objects.restrict(user, "view").filter(nodes__in=ids).distinct()
+        .prefetch_related("nodes"), ids, lambda project: [n.pk for n in project.nodes.all()])
     for g in rows:
         g["leads"] = leads.get(g["node_id"], [])
         g["projects"] = projects.get(g["node_id"], [])
     return rows
 
 
-def _lists(request: HttpRequest, chain: Chain, summary: dict) -> dict[str, Any]:
+def _lists(request: HttpRequest, chain: Chain, version: MapVersion) -> dict[str, Any]:
     """The six lists (each also exportable from its own filtered list page)."""
     user = request.user
-    firm_ids = {int(f) for ids in summary["node_firms"].values() for f in ids}
-    year = figure_year()
-    key_firms = (Enterprise.objects.restrict(user, "view").filter(pk__in=firm_ids)
-                 .filter(figures__year=year).order_by("-figures__output_value")[:50])
-    lists = {
-        "matters": apps.get_model("dashboards.KeyMatter").objects.restrict(user, "view").filter(
-            chain=chain)[:50],
-        "parks": apps.get_model("enterprises.Park").objects.restrict(user, "view").filter(
-            chains=chain)[:50],
+    # Firms on the chain's nodes, by subquery: a city chain has tens of thousands.
+    linked = NodeLink.objects.filter(node__map=version, status__in=[
+        LinkStatus.CONFIRMED, LinkStatus.AUTO]).values("enterprise_id")
+    key_firms = (Enterprise.objects.restrict(user, "view").filter(pk__in=linked)
+                 .filter(figures__year=figure_year()).order_by("-figures__output_value")[:50])
+    return {
+        "matters": KeyMatter.objects.restrict(user, "view").filter(chain=chain)[:50],
+        "parks": Park.objects.restrict(user, "view").filter(chains=chain)[:50],
         "firms": key_firms,
         "platforms": InnovationPlatform.objects.restrict(user, "view").filter(chains=chain)[:50],
-        "needs": apps.get_model("dashboards.GapNeed").objects.restrict(user, "view").filter(
-            chain=chain).select_related("node"),
-        "projects": [],
+        "needs": GapNeed.objects.restrict(user, "view").filter(chain=chain).select_related("node"),
+        "projects": Project.objects.restrict(user, "view").filter(chain=chain)[:50],
     }
-    try:
-        project = apps.get_model("projects.Project")
-        chain_field = "chain" if any(f.name == "chain" for f in project._meta.get_fields()) else None
-        if chain_field:
-            lists["projects"] = project.objects.restrict(user, "view").filter(chain=chain)[:50]
-    except LookupError:
-        pass
-    return lists
 
 
 def chain_page(request: HttpRequest, pk: int) -> HttpResponse:
@@ -177,7 +168,7 @@ def chain_page(request: HttpRequest, pk: int) -> HttpResponse:
                     by_node[node.name].append(platform)
         context["innovation"] = sorted(by_node.items())
     else:
-        context["lists"] = _lists(request, chain, summary)
+        context["lists"] = _lists(request, chain, version)
     return render(request, "dashboards/chain.html", context)
 
 

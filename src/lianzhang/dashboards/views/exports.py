@@ -6,9 +6,10 @@ from __future__ import annotations
 import io
 from xml.sax.saxutils import escape
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.encoding import escape_uri_path
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from lianzhang.chains.models import Chain
@@ -44,7 +45,11 @@ def _workbook_bytes(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
 def lists_workbook(request: HttpRequest, pk: int) -> HttpResponse:
     """重点事项, 重点园区, 重点企业, 重点项目, 重点创新平台, 重点短板需求: one sheet each."""
     chain = get_object_or_404(Chain.objects.restrict(request.user, "view"), pk=pk)
-    lists = _lists(request, chain, chain_summary(chain))
+    version = published_maps([chain]).get(chain.pk)
+    if version is None:
+        raise Http404(_("This chain has no published map yet, so no figures can be computed. "
+                        "Publish a map version first."))
+    lists = _lists(request, chain, version)
     needs = list(lists["needs"])
     sheets = [
         ("重点事项", ["事项", "责任单位", "完成时限", "状态"],

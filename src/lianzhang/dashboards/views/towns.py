@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.apps import apps
 from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -15,6 +14,7 @@ from lianzhang.enterprises.choices import ACTIVE_STATUSES
 from lianzhang.enterprises.models import Enterprise, YearlyFigure
 from lianzhang.mapping.choices import LinkStatus
 from lianzhang.mapping.models import NodeLink
+from lianzhang.projects.models import Project
 from lianzhang.regions.models import Region
 
 from ..data import figure_year, today, town_lqs
@@ -43,12 +43,7 @@ def town_page(request: HttpRequest, pk: int) -> HttpResponse:
     for row in per_node:
         per_chain[row["node__map__chain__name"]].append(row)
     lqs = _lq_rows(town.pk)
-    projects = []
-    try:
-        project = apps.get_model("projects.Project")
-        projects = project.objects.restrict(request.user, "view").filter(town=town)[:50]
-    except LookupError:
-        pass
+    projects = Project.objects.restrict(request.user, "view").filter(town=town)[:50]
     gaps = []
     if town.main_chain_id:
         from ..data import chain_summary
