@@ -9,14 +9,18 @@ PO := src/lianzhang/locale/zh_Hans/LC_MESSAGES/django.po
 MO := $(PO:.po=.mo)
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: run test setup lint pytest pytest-pg migrate demo messages makemessages bench clean
+.PHONY: run test setup system-packages lint pytest pytest-pg migrate demo messages makemessages bench clean
 
 run: setup migrate demo
 	$(BIN)/lianzhang serve $(ADDR)
 
 test: setup lint pytest pytest-pg
 
-setup: $(STAMP) $(ASSETS) $(MO)
+setup: $(STAMP) $(ASSETS) $(MO) system-packages
+
+# cairo and a CJK font: the tree PNG export rasterises Chinese text on the server.
+system-packages:
+	@scripts/ensure-system-packages.sh libcairo2 fonts-noto-cjk
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)

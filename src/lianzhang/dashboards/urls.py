@@ -16,6 +16,7 @@ urlpatterns = [
     path("chain/<int:pk>/lists.xlsx", exports.lists_workbook, name="lists_xlsx"),
     path("chain/<int:pk>/nodes.xlsx", exports.node_table, name="nodes_xlsx"),
     path("chain/<int:pk>/tree.svg", exports.tree_svg, name="tree_svg"),
+    path("chain/<int:pk>/tree.png", exports.tree_png, name="tree_png"),
     path("towns/", towns.city_page, name="city"),
     path("towns/<int:pk>/", towns.town_page, name="town"),
     *object_urls("dashboards"),

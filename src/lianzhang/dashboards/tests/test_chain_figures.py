@@ -8,6 +8,7 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.urls import reverse
 from openpyxl import load_workbook
+from PIL import Image
 
 from lianzhang.dashboards.data import chain_summary, town_lqs
 from lianzhang.dashboards.models import ChainSnapshot
@@ -112,6 +113,26 @@ def test_it_exports_the_six_lists_and_node_table_with_chinese_text(world, chain_
     assert statuses["压缩机"] == "缺链"
     svg = client.get(reverse("dashboards:tree_svg", args=[world.chain_a.pk])).content.decode()
     assert svg.startswith("<svg") and "压缩机" in svg and "缺链" in svg
+    png = client.get(reverse("dashboards:tree_png", args=[world.chain_a.pk]))
+    assert png["Content-Type"] == "image/png"
+    image = Image.open(io.BytesIO(png.content))
+    assert image.format == "PNG" and image.width == 1800  # the 900-px SVG at twice the scale
+
+
+def _render(text: str) -> bytes:
+    import cairosvg
+
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="120" height="30" '
+           'font-family="Noto Sans CJK SC, sans-serif" font-size="20">'
+           f'<rect width="120" height="30" fill="#fff"/><text x="4" y="22">{text}</text></svg>')
+    return Image.open(io.BytesIO(cairosvg.svg2png(bytestring=svg.encode()))).convert("L").tobytes()
+
+
+def test_it_renders_chinese_glyphs_not_boxes_in_png_exports():
+    # Without a CJK font every character renders as the same "missing glyph" box, so two
+    # different words of the same length would give identical pixels.
+    assert _render("缺链") != _render("强链")
+    assert _render("缺链") != _render("")
 
 
 def test_it_snapshots_figures_and_shows_the_trend(world, chain_world):

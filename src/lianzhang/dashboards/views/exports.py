@@ -1,5 +1,7 @@
 """Exports of the chain page: the six lists as one workbook, the node table with
-gap status, and the tree as SVG (PNG is saved from the chart in the browser)."""
+gap status, and the tree as SVG and PNG (the PNG is the same SVG rasterised on the
+server with cairosvg, so it needs a CJK font on the server: `make setup` installs
+Debian's fonts-noto-cjk)."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from lianzhang.core.exporter import neutralise
 from ..data import WAN, chain_summary, published_maps
 from .chain import STATUS_COLORS, _lists
 
-__all__ = ["lists_workbook", "node_table", "tree_svg"]
+__all__ = ["lists_workbook", "node_table", "tree_svg", "tree_png"]
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -88,9 +90,8 @@ def node_table(request: HttpRequest, pk: int) -> HttpResponse:
                        f"{chain.name}-节点状态.xlsx")
 
 
-def tree_svg(request: HttpRequest, pk: int) -> HttpResponse:
+def _tree_svg(chain: Chain) -> bytes:
     """The map as a left-to-right SVG tree, leaves coloured by gap status."""
-    chain = get_object_or_404(Chain.objects.restrict(request.user, "view"), pk=pk)
     version = published_maps([chain]).get(chain.pk)
     gaps = {}
     if version is not None:
@@ -110,7 +111,8 @@ def tree_svg(request: HttpRequest, pk: int) -> HttpResponse:
     height = 30 + 22 * (len(rows) + 1)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="900" height="{height}" '
              'font-family="Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif" '
-             'font-size="13">', f'<text x="10" y="20" font-weight="bold">{escape(chain.name)}</text>']
+             'font-size="13">', f'<rect width="900" height="{height}" fill="#fff"/>',
+             f'<text x="10" y="20" font-weight="bold">{escape(chain.name)}</text>']
     for i, (depth, node) in enumerate(rows, start=1):
         y = 20 + 22 * i
         color = STATUS_COLORS.get(gaps.get(node.pk, ""), "#666")
@@ -120,5 +122,19 @@ def tree_svg(request: HttpRequest, pk: int) -> HttpResponse:
         status = escape(gaps.get(node.pk, ""))
         parts.append(f'<text x="{x}" y="{y}">{label} <tspan fill="{color}">{status}</tspan></text>')
     parts.append("</svg>")
-    return _attachment("".join(parts).encode("utf-8"), "image/svg+xml",
-                       f"{chain.name}-树状图.svg")
+    return "".join(parts).encode("utf-8")
+
+
+def tree_svg(request: HttpRequest, pk: int) -> HttpResponse:
+    """The tree as an SVG file."""
+    chain = get_object_or_404(Chain.objects.restrict(request.user, "view"), pk=pk)
+    return _attachment(_tree_svg(chain), "image/svg+xml", f"{chain.name}-树状图.svg")
+
+
+def tree_png(request: HttpRequest, pk: int) -> HttpResponse:
+    """The tree as a PNG (twice the SVG's resolution, for slides and printed bulletins)."""
+    chain = get_object_or_404(Chain.objects.restrict(request.user, "view"), pk=pk)
+    import cairosvg  # imported here: only this export needs cairo
+
+    png = cairosvg.svg2png(bytestring=_tree_svg(chain), scale=2)
+    return _attachment(png, "image/png", f"{chain.name}-树状图.png")
