@@ -1,5 +1,7 @@
 """Money amounts as offices write them: "350", "350万元", "1.2亿", "3,500,000元".
-Stored in 万元. A file may not mix units unless a unit column says which applies."""
+Stored in 万元. A file may not mix units unless a unit column says which applies.
+This is the one table of money units: cell amounts (supply ties) and unit headers or
+columns (the project ledger) both read unit names through `canonical_unit`."""
 
 from __future__ import annotations
 
@@ -8,17 +10,30 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-__all__ = ["UNITS", "UnitError", "parse_amount", "split_unit", "mixed_unit_errors"]
+__all__ = ["UNITS", "UnitError", "canonical_unit", "convert", "parse_amount", "split_unit",
+           "mixed_unit_errors"]
 
 # Unit → factor to 万元.
 UNITS = {"元": Decimal("0.0001"), "万元": Decimal(1), "万": Decimal(1), "亿元": Decimal(10000),
          "亿": Decimal(10000)}
-CANONICAL = {"元": "元", "万元": "万元", "万": "万元", "亿元": "亿元", "亿": "亿元"}
+CANONICAL = {"元": "元", "万元": "万元", "万": "万元", "亿元": "亿元", "亿": "亿元",
+             "yuan": "元", "10k yuan": "万元", "100 million yuan": "亿元"}
 _AMOUNT = re.compile(r"^\s*([-+]?[\d,]*\.?\d+)\s*(元|万元|万|亿元|亿)?\s*$")
 
 
 class UnitError(ValueError):
     """An amount or unit that cannot be read."""
+
+
+def canonical_unit(name: str) -> str | None:
+    """"亿" → "亿元", "10k yuan" → "万元"; None for a name that is not a money unit."""
+    name = name.strip()
+    return CANONICAL.get(name) or CANONICAL.get(name.lower())
+
+
+def convert(number: Decimal, unit: str, to: str) -> Decimal:
+    """An amount in canonical `unit` expressed in canonical unit `to`."""
+    return number * UNITS[unit] / UNITS[to]
 
 
 def split_unit(text: str) -> tuple[Decimal, str | None]:
@@ -41,7 +56,7 @@ def parse_amount(text: str, unit: str | None = None) -> Decimal | None:
     if text is None or str(text).strip() == "":
         return None
     number, cell_unit = split_unit(text)
-    declared = CANONICAL.get(unit.strip()) if unit else None
+    declared = canonical_unit(unit) if unit else None
     if unit and declared is None:
         raise UnitError(_("Unknown unit “%(unit)s” (use 元, 万元 or 亿元).") % {"unit": unit})
     if cell_unit and declared and cell_unit != declared:

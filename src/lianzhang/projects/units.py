@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from lianzhang.core.tabular import Table, TableError
+from lianzhang.core.units import canonical_unit, convert
 
 from .forms.ledger import CANONICAL_HEADERS, LedgerForm
 
@@ -19,8 +20,8 @@ __all__ = ["normalise_units", "WAN", "YI_UNIT"]
 
 WAN, YI_UNIT = "万元", "亿元"
 UNIT_RE = re.compile(r"[（(]\s*(亿元|万元|亿|万|100 million yuan|10k yuan)\s*[)）]", re.I)
-UNIT_NAMES = {"亿元": YI_UNIT, "亿": YI_UNIT, "100 million yuan": YI_UNIT,
-              "万元": WAN, "万": WAN, "10k yuan": WAN}
+# The ledger states amounts in 万元 or 亿元 only (元 would be a typo at project scale).
+LEDGER_UNITS = {WAN, YI_UNIT}
 UNIT_COLUMNS = {"单位", "金额单位", "计量单位", "unit"}
 # Amount columns as offices name them, without the unit.
 OFFICE_BASES = {"总投资": "total_yi", "计划总投资": "total_yi", "固定资产投资": "fixed_asset_yi",
@@ -45,8 +46,8 @@ def _unit_of(text: str) -> str | None:
     text = text.strip()
     if not text:
         return None
-    unit = UNIT_NAMES.get(text) or UNIT_NAMES.get(text.lower())
-    if unit is None:
+    unit = canonical_unit(text)
+    if unit not in LEDGER_UNITS:
         raise TableError(_("Unknown unit “%(unit)s”; use 万元 or 亿元.") % {"unit": text})
     return unit
 
@@ -55,7 +56,7 @@ def _convert(text: str, unit: str) -> str:
     if unit == YI_UNIT or not text.strip():
         return text
     try:
-        value = Decimal(text.replace(",", "").strip()) / Decimal(10000)
+        value = convert(Decimal(text.replace(",", "").strip()), unit, YI_UNIT)
     except InvalidOperation:
         return text  # the form reports the bad number with its row and column
     return format(value.normalize(), "f")
@@ -74,7 +75,7 @@ def normalise_units(table: Table) -> Table:
         match = UNIT_RE.search(header)
         name = bases.get(UNIT_RE.sub("", header).strip().lower())
         if name:
-            money[idx] = (name, UNIT_NAMES[match.group(1).lower()] if match else None)
+            money[idx] = (name, canonical_unit(match.group(1)) if match else None)
     declared = {unit for _name, unit in money.values() if unit}
     if unit_index is not None:
         for row in table.rows:
