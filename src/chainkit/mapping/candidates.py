@@ -17,11 +17,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from .codes import CodeHit, CodeRules
+from .combine import NodeScore
 from .keywords import KeywordHit, KeywordIndex
 from .records import Record
 
-__all__ = ["Candidates", "RuleHits", "build_candidates", "evidence_of", "rule_hits",
-           "top_k_rows"]
+__all__ = ["Candidates", "RuleHits", "build_candidates", "links_of", "model_top",
+           "rule_hits", "top_k_rows"]
 
 # Per record: node → (keyword score, hits) and the code rules that fired.
 RuleHits = tuple[dict[int, tuple[float, list[KeywordHit]]], list[CodeHit]]
@@ -51,74 +52,89 @@ class Candidates:
 def rule_hits(records: Sequence[Record], keywords: KeywordIndex | None,
               codes: CodeRules | None) -> list[RuleHits]:
     """Run the rule stages (keywords, code rules) on every record of a batch."""
-    out: list[RuleHits] = []
-    for rec in records:
-        kw = keywords.match(rec) if keywords is not None else {}
-        hits = codes.match(rec.industry_code) if codes and rec.industry_code else []
-        out.append((kw, hits))
-    return out
+    kws = keywords.match_many(records) if keywords is not None else [{} for _ in records]
+    if not codes:
+        return [(kw, []) for kw in kws]
+    return [(kw, codes.match(rec.industry_code) if rec.industry_code else [])
+            for kw, rec in zip(kws, records, strict=True)]
+
+
+def model_top(margins: np.ndarray, temperature: float, n_model: int,
+              chunk: int = 64) -> tuple[np.ndarray, np.ndarray]:
+    """Softmax probabilities of the margins (records × classes, float64) and each
+    record's `n_model` most probable columns, best first, ties by column.
+
+    The same arithmetic as `model.softmax` on a float64 copy, done a block of rows at
+    a time so that each block stays in cache through the six passes and the top-m
+    selection (the whole matrix is ≈ 20 MB per 2,000 records)."""
+    n, width = margins.shape
+    m = min(n_model, width)
+    probs = np.empty((n, width), dtype=np.float64)
+    top = np.empty((n, m), dtype=np.int64)
+    t = max(temperature, 1e-6)
+    for a in range(0, n, chunk):
+        z = probs[a:a + chunk]
+        np.divide(margins[a:a + chunk], t, out=z, dtype=np.float64)
+        z -= z.max(axis=1, keepdims=True)
+        np.exp(z, out=z)
+        z /= z.sum(axis=1, keepdims=True)
+        part = np.argpartition(-z, m - 1, axis=1)[:, :m]
+        # Rank within the top m by probability, ties by column (as a stable sort would).
+        vals = np.take_along_axis(z, part, axis=1)
+        order = np.lexsort((part, -vals), axis=1)
+        top[a:a + chunk] = np.take_along_axis(part, order, axis=1)
+    return probs, top
 
 
 def build_candidates(n_records: int, n_nodes: int, probs: np.ndarray | None,
-                     classes: np.ndarray | None, n_model: int,
+                     classes: np.ndarray | None, top: np.ndarray | None,
                      rules: list[RuleHits]) -> Candidates:
-    """Merge the model's top `n_model` nodes per record with the rule stages' nodes."""
+    """Merge the model's `top` columns per record (from `model_top`) with the rule
+    stages' nodes."""
     col_of = np.full(n_nodes, -1, dtype=np.int64)
-    parts_r, parts_n, parts_rank, parts_kw, parts_code = [], [], [], [], []
+    parts_r, parts_n = [], []
+    n_top = 0
     if probs is not None and probs.shape[1]:
-        assert classes is not None
+        assert classes is not None and top is not None
         col_of[classes] = np.arange(len(classes))
-        m = min(n_model, probs.shape[1])
-        top = np.argpartition(-probs, m - 1, axis=1)[:, :m]
-        # Rank within the top m by probability, ties by column (as a stable sort would).
-        vals = np.take_along_axis(probs, top, axis=1)
-        order = np.lexsort((top, -vals), axis=1)
-        top = np.take_along_axis(top, order, axis=1)
+        m = top.shape[1]
+        n_top = n_records * m
         parts_r.append(np.repeat(np.arange(n_records), m))
         parts_n.append(classes[top].ravel())
-        parts_rank.append(np.tile(np.arange(1, m + 1), n_records))
-        parts_kw.append(np.zeros(n_records * m))
-        parts_code.append(np.zeros(n_records * m))
-    rr, rn, rk, rc = [], [], [], []
-    for r, (kw, hits) in enumerate(rules):
-        for node, (score, _) in kw.items():
-            rr.append(r)
-            rn.append(node)
-            rk.append(score)
-            rc.append(0.0)
-        for hit in hits:
-            rr.append(r)
-            rn.append(hit.node)
-            rk.append(0.0)
-            rc.append(hit.score)
-    if rr:
-        parts_r.append(np.asarray(rr, dtype=np.int64))
-        parts_n.append(np.asarray(rn, dtype=np.int64))
-        parts_rank.append(np.zeros(len(rr), dtype=np.int64))
-        parts_kw.append(np.asarray(rk, dtype=np.float64))
-        parts_code.append(np.asarray(rc, dtype=np.float64))
+    kw_rows = [(r, node, found[0]) for r, (kw, _) in enumerate(rules) for node, found in kw.items()]
+    code_rows = [(r, h.node, h.score) for r, (_, hits) in enumerate(rules) for h in hits]
+    for rows in (kw_rows, code_rows):
+        if rows:
+            r_, n_, _ = zip(*rows, strict=True)
+            parts_r.append(np.asarray(r_, dtype=np.int64))
+            parts_n.append(np.asarray(n_, dtype=np.int64))
     if not parts_r:
         empty = np.zeros(0, dtype=np.int64)
         return Candidates(empty, empty, np.zeros(0), empty, np.zeros(0), np.zeros(0),
                           np.zeros(0, dtype=bool), rules)
     rec = np.concatenate(parts_r)
     node = np.concatenate(parts_n).astype(np.int64)
-    # One row per (record, node): several sources of the same pair keep the maximum of
-    # each column (a node is at most once among the model's rows and once per rule).
+    # One row per (record, node). A pair occurs at most once per source (the model's
+    # top columns are distinct, keyword results are keyed by node, a code rule keeps
+    # one hit per node), so each source's column is filled by plain assignment.
     key, inverse = np.unique(rec * n_nodes + node, return_inverse=True)
-    merged = []
-    for part in (parts_rank, parts_kw, parts_code):
-        values = np.concatenate(part)
-        out = np.zeros(len(key), dtype=values.dtype)
-        np.maximum.at(out, inverse, values)
-        merged.append(out)
+    rank = np.zeros(len(key), dtype=np.int64)
+    kw_score = np.zeros(len(key))
+    code_score = np.zeros(len(key))
+    if n_top:
+        rank[inverse[:n_top]] = np.tile(np.arange(1, m + 1), n_records)
+    done = n_top
+    for rows, out in ((kw_rows, kw_score), (code_rows, code_score)):
+        if rows:
+            out[inverse[done:done + len(rows)]] = [row[2] for row in rows]
+            done += len(rows)
     rec, node = key // n_nodes, key % n_nodes
     col = col_of[node]
     known = col >= 0
     p_model = np.zeros(len(key))
     if probs is not None and known.any():
         p_model[known] = probs[rec[known], col[known]]
-    return Candidates(rec, node, p_model, merged[0], merged[1], merged[2], known, rules)
+    return Candidates(rec, node, p_model, rank, kw_score, code_score, known, rules)
 
 
 def top_k_rows(record: np.ndarray, node: np.ndarray, score: np.ndarray,
@@ -132,19 +148,30 @@ def top_k_rows(record: np.ndarray, node: np.ndarray, score: np.ndarray,
     return order[position < k]
 
 
-def evidence_of(cands: Candidates, row: int, probability: float) -> dict:
-    """The JSON-able evidence of one returned link (see `NodeScore.evidence`)."""
-    node = int(cands.node[row])
-    kw, hits = cands.rules[int(cands.record[row])]
-    ev: dict = {}
-    if cands.known[row]:  # the model scores this node, whichever stage proposed it
-        rank = int(cands.rank[row])
-        ev["model"] = {"probability": round(probability, 4), "rank": rank or None}
-    found = kw.get(node)
-    if found is not None:
-        ev["keywords"] = [{"keyword": h.keyword, "field": h.field, "product": h.product,
-                           "strength": h.strength} for h in found[1]]
-    if hits and cands.code[row] > 0:
-        ev["codes"] = [{"rule": h.rule, "code": h.code, "strength": h.score}
-                       for h in hits if h.node == node]
-    return ev
+def links_of(cands: Candidates, chosen: np.ndarray, scores: np.ndarray,
+             ids: Sequence[str]) -> list[list[NodeScore]]:
+    """Each record's returned links with their JSON-able evidence (`NodeScore.evidence`),
+    from the `chosen` rows (record order, best first).
+
+    One pass over plain Python lists: indexing NumPy arrays element by element costs
+    more than building the dictionaries, so every column is converted once."""
+    links: list[list[NodeScore]] = [[] for _ in cands.rules]
+    rules = cands.rules
+    columns = (cands.record[chosen].tolist(), cands.node[chosen].tolist(),
+               scores[chosen].tolist(), cands.p_model[chosen].tolist(),
+               cands.known[chosen].tolist(), cands.rank[chosen].tolist(),
+               (cands.code[chosen] > 0).tolist())
+    for r, node, score, p, known, rank, by_code in zip(*columns, strict=True):
+        kw, hits = rules[r]
+        ev: dict = {}
+        if known:  # the model scores this node, whichever stage proposed it
+            ev["model"] = {"probability": round(p, 4), "rank": rank or None}
+        found = kw.get(node)
+        if found is not None:
+            ev["keywords"] = [{"keyword": k, "field": f, "product": prod, "strength": st}
+                              for k, f, prod, st in found[1]]
+        if by_code and hits:
+            ev["codes"] = [{"rule": h.rule, "code": h.code, "strength": h.score}
+                           for h in hits if h.node == node]
+        links[r].append(NodeScore(ids[node], round(score, 4), ev))
+    return links

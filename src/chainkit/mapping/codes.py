@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..text import normalize
 from .taxonomy import Taxonomy
+from .textnorm import fast_normalize as normalize
 
 __all__ = ["CodeRules", "normalize_code", "section_of", "CODE_LEVEL_SCORE"]
 
@@ -25,15 +25,17 @@ _SECTIONS = [("A", 1, 5), ("B", 6, 12), ("C", 13, 43), ("D", 44, 46), ("E", 47, 
              ("P", 83, 83), ("Q", 84, 85), ("R", 86, 90), ("S", 91, 96), ("T", 97, 97)]
 
 
+# Section letter of each division number 0–99 ("" outside every range): one list
+# index instead of a scan over the sections (this runs for every record's features).
+_SECTION_OF = [next((letter for letter, low, high in _SECTIONS if low <= number <= high), "")
+               for number in range(100)]
+
+
 def section_of(division: str) -> str:
     """The section letter of a 2-digit division ("34" → "C"); "" when out of range."""
     if len(division) < 2 or not division[:2].isdigit():
         return ""
-    number = int(division[:2])
-    for letter, low, high in _SECTIONS:
-        if low <= number <= high:
-            return letter
-    return ""
+    return _SECTION_OF[int(division[:2])]
 
 
 def normalize_code(value: str | None) -> str:

@@ -10,31 +10,37 @@ record is scanned once whatever the number of keywords. Rules:
 * negative keywords take part in that rule and veto the node's positive hits in the
   same field ("家电维修" stops 家电 in the scope but not a product "家电").
 
-Speed: pyahocorasick keeps a node's children in a list, so with Chinese keywords the
-root has thousands of children and every character pays for a long search. Text and
-keywords are therefore spelled as their UTF-16 bytes (two symbols per character, an
-alphabet of 256, via fast C codecs); a match that starts mid-character is discarded.
-This makes the scan about ten times faster with identical matches.
+Speed: pyahocorasick keeps a node's children in a list searched linearly, so with
+Chinese keywords (thousands of distinct first characters) every symbol paid for a long
+search. Text and keywords are therefore spelled as the hex digits of their UTF-16
+code units (four symbols per unit, an alphabet of 16, via C codecs); a match that does
+not start on a unit boundary is discarded. Identical matches, several times faster
+than scanning characters. A whole batch is normalised, spelled and scanned as one
+string (fields joined by NUL), and the matches are filtered and assigned to records
+and fields with NumPy, so the per-record Python work is only building the result.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from collections.abc import Sequence
+from itertools import chain
 from typing import NamedTuple
 
 import ahocorasick
+import numpy as np
 
 from .records import Record, product_shares
 from .taxonomy import Taxonomy
 from .textnorm import fast_normalize as normalize
+from .textnorm import gc_paused
 
-__all__ = ["KeywordIndex", "KeywordHit", "FIELD_WEIGHTS"]
+__all__ = ["KeywordIndex", "KeywordHit", "KeywordMatch", "FIELD_WEIGHTS"]
 
 # Evidence strength of one keyword hit by field: products describe what a firm makes;
 # the business scope lists what it may do; the name is short and often historical.
 FIELD_WEIGHTS = {"products": 0.9, "text": 0.6, "name": 0.5}
 
-# Joins a record's fields into one scanned string; normalize() keeps it, keywords lack it.
+# Joins fields (and records) into one scanned string; normalize() keeps it, keywords lack it.
 _SEP = "\x00"
 
 
@@ -50,9 +56,13 @@ class KeywordHit(NamedTuple):
     strength: float
 
 
+# Node index → (score in 0–1, hits): one record's keyword evidence.
+KeywordMatch = dict[int, tuple[float, list[KeywordHit]]]
+
+
 def _spell(text: str) -> str:
-    """Text as one symbol per UTF-16 byte (U+0000–U+00FF); character i starts at 2i."""
-    return text.encode("utf-16-be").decode("latin-1")
+    """Text as hex digits of its UTF-16 code units: code unit i spans symbols 4i..4i+3."""
+    return text.encode("utf-16-be").hex()
 
 
 class KeywordIndex:
@@ -74,13 +84,18 @@ class KeywordIndex:
                         pos.append(i)
             for word in node.negative_keywords:
                 table.setdefault(normalize(word), ([], []))[1].append(i)
+        table.pop("", None)  # an empty keyword matches nowhere (and breaks the automaton)
         self.keywords = sorted(table)
         self.positive = [tuple(table[k][0]) for k in self.keywords]
         self.negative = [tuple(table[k][1]) for k in self.keywords]
+        self._vetoes = np.array([bool(neg) for neg in self.negative], dtype=bool)
         self.automaton = ahocorasick.Automaton()
+        units = []
         for kid, key in enumerate(self.keywords):
             spelled = _spell(key)
-            self.automaton.add_word(spelled, (kid, len(spelled)))
+            self.automaton.add_word(spelled, kid)
+            units.append(len(spelled) // 4)
+        self._units = np.array(units, dtype=np.int64)  # keyword length in UTF-16 units
         if self.keywords:
             self.automaton.make_automaton()
 
@@ -88,81 +103,114 @@ class KeywordIndex:
         """Number of distinct normalised keywords (positive and negative)."""
         return len(self.keywords)
 
-    def _scan(self, text: str) -> list[tuple[int, int]]:
-        """(start character, keyword id) found in `text`, minus matches inside longer ones."""
-        # end is inclusive: the match starts at end - length + 1, which must be even
-        # (a character boundary); odd starts are byte-level coincidences.
-        found = [(end - length, -length, kid)
-                 for end, (kid, length) in self.automaton.iter(_spell(text))
-                 if (end - length) & 1]
-        if len(found) < 2:
-            return [((f[0] + 1) >> 1, f[2]) for f in found]
-        # Sorted by start, longer first: a match is inside an earlier one exactly when
-        # that earlier one reaches at least as far to the right.
-        found.sort()
-        kept = []
-        reach = -1
-        for start, neg_len, kid in found:
-            end = start - neg_len
-            if end > reach:
-                kept.append(((start + 1) >> 1, kid))
-                reach = end
-        return kept
+    def match(self, record: Record) -> KeywordMatch:
+        """Node index → (score in 0–1, hits) for one record (see `match_many`)."""
+        return self.match_many([record])[0]
 
-    def match(self, record: Record) -> dict[int, tuple[float, list[KeywordHit]]]:
-        """Node index → (score in 0–1, hits) for one record.
+    def _scan(self, records: Sequence[Record]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(global field index, keyword id) of every kept match, in text order, and the
+        first global field index of each record (fields: products…, text, name)."""
+        n_fields = np.fromiter((len(r.products) + 2 for r in records), dtype=np.int64,
+                               count=len(records))
+        first = np.zeros(len(records) + 1, dtype=np.int64)
+        np.cumsum(n_fields, out=first[1:])
+        raw = _SEP.join(chain.from_iterable((*r.products, r.text, r.name) for r in records))
+        if raw.count(_SEP) != first[-1] - 1:  # a NUL inside a field: drop it first
+            raw = _SEP.join(p.replace(_SEP, "") for p in chain.from_iterable(
+                (*r.products, r.text, r.name) for r in records))
+        # NFKC, lower-casing and whitespace removal never act across a NUL, so
+        # normalising the joined batch equals normalising each field on its own.
+        encoded = normalize(raw).encode("utf-16-be")
+        found = np.fromiter(chain.from_iterable(self.automaton.iter(encoded.hex())),
+                            dtype=np.int64)
+        empty = np.zeros(0, dtype=np.int64)
+        if not len(found):
+            return empty, empty, first
+        kid = found[1::2]
+        start = found[0::2] - 4 * self._units[kid] + 1  # iter reports the last symbol
+        aligned = (start & 3) == 0  # others are coincidences of hex digits across units
+        kid, start = kid[aligned], start[aligned] >> 2
+        end = start + self._units[kid]
+        # Sorted by start, longer first: a match is inside an earlier one exactly when
+        # some earlier match reaches at least as far to the right. Matches never span a
+        # NUL, so this works across fields and records at once.
+        order = np.lexsort((-end, start))
+        kid, start, end = kid[order], start[order], end[order]
+        reach = np.maximum.accumulate(end)
+        keep = np.ones(len(end), dtype=bool)
+        keep[1:] = end[1:] > reach[:-1]
+        bounds = np.flatnonzero(np.frombuffer(encoded, dtype=">u2") == 0)
+        field = np.searchsorted(bounds, start[keep])
+        return field, kid[keep], first
+
+    def match_many(self, records: Sequence[Record]) -> list[KeywordMatch]:
+        """Node index → (score in 0–1, hits) for each record.
 
         The score is a noisy-or of the hits' strengths: more independent evidence
         raises it, but no pile of weak hits reaches 1."""
-        if not self.keywords:
-            return {}
-        # All fields are normalised and scanned as one string joined by NUL (no keyword
-        # contains it, so no match spans two fields): one normalise and one automaton
-        # call per record instead of one per field, the stage's main Python cost.
-        products = record.products
-        parts = [*products, record.text, record.name]
-        raw = _SEP.join(parts)
-        if raw.count(_SEP) != len(parts) - 1:  # a NUL inside a field: drop it first
-            raw = _SEP.join(p.replace(_SEP, "") for p in parts)
-        joined = normalize(raw)
-        found = self._scan(joined)
-        if not found:
-            return {}
-        bounds = []  # positions of the separators, to tell which field a hit is in
-        i = joined.find(_SEP)
-        while i >= 0:
-            bounds.append(i)
-            i = joined.find(_SEP, i + 1)
-        n_products = len(products)
-        shares = product_shares(record) if n_products else []
+        out: list[KeywordMatch] = [{} for _ in records]
+        if not self.keywords or not records:
+            return out
+        with gc_paused():
+            return self._collect(records, out)
+
+    def _collect(self, records: Sequence[Record], out: list[KeywordMatch]) -> list[KeywordMatch]:
+        """`match_many`'s work: scan the batch, then build each record's result."""
+        field, kid, first = self._scan(records)
+        if not len(kid):
+            return out
+        # Runs of hits in the same field; the record and a veto flag per run.
+        cut = np.flatnonzero(np.diff(field)) + 1
+        run_start = np.concatenate([[0], cut]).tolist()
+        run_end = np.concatenate([cut, [len(field)]]).tolist()
+        run_field = field[run_start]
+        run_record = np.searchsorted(first, run_field, side="right") - 1
+        run_local = (run_field - first[run_record]).tolist()
+        run_vetoed = np.logical_or.reduceat(self._vetoes[kid], run_start).tolist()
+        kids = kid.tolist()
         weights = self.field_weights
         w_products, w_text, w_name = weights["products"], weights["text"], weights["name"]
-        positive, negative = self.positive, self.negative
-        # Group the hits by field (0..n_products-1 = products, then text, then name).
-        by_field: dict[int, list[int]] = {}
-        for start, kid in found:
-            by_field.setdefault(bisect_left(bounds, start), []).append(kid)
+        positive, negative, keywords = self.positive, self.negative, self.keywords
         best: dict[tuple[int, int, str], tuple[float, str | None]] = {}
-        for f, kids in by_field.items():
+        shares: list[float] = []
+        current = -1
+        for a, b, r, f, vetoing in zip(run_start, run_end, run_record.tolist(), run_local,
+                                       run_vetoed, strict=True):
+            if r != current:
+                if best:
+                    out[current] = _result(best, keywords)
+                best, current, shares = {}, r, []
+            rec = records[r]
+            n_products = len(rec.products)
             if f < n_products:
-                field_name, product, strength = "products", products[f], w_products * shares[f]
+                if not shares:
+                    shares = product_shares(rec)
+                field_name, product, strength = "products", rec.products[f], w_products * shares[f]
             elif f == n_products:
                 field_name, product, strength = "text", None, w_text
             else:
                 field_name, product, strength = "name", None, w_name
-            vetoed = {n for kid in kids for n in negative[kid]} if any(
-                negative[kid] for kid in kids) else ()
-            for kid in kids:
-                for node in positive[kid]:
+            run = kids[a:b]
+            vetoed = {n for k in run for n in negative[k]} if vetoing else ()
+            for k in run:
+                for node in positive[k]:
                     if node in vetoed:
                         continue
-                    key = (node, kid, field_name)
+                    key = (node, k, field_name)
                     prev = best.get(key)
                     if prev is None or strength > prev[0]:
                         best[key] = (strength, product)
-        out: dict[int, tuple[float, list[KeywordHit]]] = {}
-        for (node, kid, field_name), (strength, product) in best.items():
-            score, hits = out.get(node, (0.0, []))
-            hits.append(KeywordHit(self.keywords[kid], field_name, product, round(strength, 4)))
-            out[node] = (1.0 - (1.0 - score) * (1.0 - strength), hits)
+        if best:
+            out[current] = _result(best, keywords)
         return out
+
+
+def _result(best: dict[tuple[int, int, str], tuple[float, str | None]],
+            keywords: list[str]) -> KeywordMatch:
+    """One record's node → (noisy-or score, hits) from its best hit per (node, keyword, field)."""
+    out: KeywordMatch = {}
+    for (node, kid, field_name), (strength, product) in best.items():
+        score, hits = out.get(node, (0.0, []))
+        hits.append(KeywordHit(keywords[kid], field_name, product, round(strength, 4)))
+        out[node] = (1.0 - (1.0 - score) * (1.0 - strength), hits)
+    return out

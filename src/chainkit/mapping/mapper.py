@@ -20,14 +20,22 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from ..errors import InputError
-from .candidates import Candidates, build_candidates, evidence_of, rule_hits, top_k_rows
+from .candidates import (
+    Candidates,
+    build_candidates,
+    links_of,
+    model_top,
+    rule_hits,
+    top_k_rows,
+)
 from .codes import CodeRules
-from .combine import Combiner, NodeScore, RecordPrediction
+from .combine import Combiner, RecordPrediction
 from .features import Featurizer
 from .keywords import FIELD_WEIGHTS, KeywordIndex
 from .model import LinearNodeModel, softmax
 from .records import Example, Record
 from .taxonomy import Taxonomy
+from .textnorm import gc_paused
 
 __all__ = ["Mapper", "MapperConfig", "MappingCancelled"]
 
@@ -154,13 +162,12 @@ class Mapper:
     def _candidates(self, records: Sequence[Record], margins: np.ndarray | None) -> Candidates:
         """The batch's candidate links with the stages' scores (see `candidates`)."""
         assert self.taxonomy is not None
-        probs = None
+        probs = top = None
         classes = self.model.classes if self.model is not None else None
         if margins is not None and margins.shape[1]:
-            probs = softmax(margins.astype(np.float64), self.temperature)
+            probs, top = model_top(margins, self.temperature, self.config.model_candidates)
         rules = rule_hits(records, self.keywords, self.codes)
-        return build_candidates(len(records), len(self.taxonomy), probs, classes,
-                                self.config.model_candidates, rules)
+        return build_candidates(len(records), len(self.taxonomy), probs, classes, top, rules)
 
     def predict(self, records: Sequence[Record], top_k: int = 5,
                 progress: Callable[[int, int], None] | None = None,
@@ -181,19 +188,14 @@ class Mapper:
             if should_stop is not None and should_stop():
                 raise MappingCancelled("挂链运行已取消，未写入任何结果")
             batch = records[start:start + size]
-            margins = self.model.decision(batch) if self.model is not None else None
-            cands = self._candidates(batch, margins)
-            scores = self.combiner.scores(cands.features())
-            chosen = top_k_rows(cands.record, cands.node, scores, top_k)
-            links: list[list[NodeScore]] = [[] for _ in batch]
-            for row, r, node, score, p in zip(chosen.tolist(), cands.record[chosen].tolist(),
-                                              cands.node[chosen].tolist(),
-                                              scores[chosen].tolist(),
-                                              cands.p_model[chosen].tolist(), strict=True):
-                links[r].append(NodeScore(ids[node], round(score, 4),
-                                          evidence_of(cands, row, p)))
-            results.extend(RecordPrediction(rec.id, found)
-                           for rec, found in zip(batch, links, strict=True))
+            with gc_paused():
+                margins = self.model.decision(batch) if self.model is not None else None
+                cands = self._candidates(batch, margins)
+                scores = self.combiner.scores(cands.features())
+                chosen = top_k_rows(cands.record, cands.node, scores, top_k)
+                links = links_of(cands, chosen, scores, ids)
+                results.extend(RecordPrediction(rec.id, found)
+                               for rec, found in zip(batch, links, strict=True))
             if progress is not None:
                 progress(min(start + size, total), total)
         return results

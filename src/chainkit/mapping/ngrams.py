@@ -3,7 +3,7 @@
 scikit-learn's char analyzer builds every n-gram as a Python string, about 0.2 ms for
 a 300-character business scope: too slow for millions of records. Here each n-gram is
 an integer (up to three 16-bit code points plus its length), computed for a whole
-batch with array arithmetic, and looked up in a sorted vocabulary with searchsorted.
+batch with array arithmetic, and looked up in a vectorised hash table (`CodeTable`).
 The weighting is scikit-learn's (sublinear tf, smooth idf, l2 rows), so the features
 mean the same; the state is two arrays, which a model file stores without pickle.
 """
@@ -15,7 +15,12 @@ from collections.abc import Sequence
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["CharNgramTfidf", "CodeTable"]
+try:  # SciPy's C++ kernels behind `@`; private, so `sparse_dot_dense` can do without
+    from scipy.sparse import _sparsetools
+except ImportError:  # pragma: no cover - a SciPy that moved them
+    _sparsetools = None
+
+__all__ = ["CharNgramTfidf", "CodeTable", "sparse_dot_dense"]
 
 _EMPTY = np.int64(-1)  # n-gram codes are non-negative
 _MULT = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing
@@ -52,22 +57,27 @@ class CodeTable:
         self.vocab = vocab
 
     def _hash(self, codes: np.ndarray) -> np.ndarray:
-        """Slot of each code."""
-        return ((codes.astype(np.uint64) * _MULT) >> self.shift).astype(np.int64)
+        """Slot of each code (views, not copies: the codes are non-negative int64)."""
+        codes = np.ascontiguousarray(codes, dtype=np.int64)
+        return ((codes.view(np.uint64) * _MULT) >> self.shift).view(np.int64)
 
     def lookup(self, codes: np.ndarray) -> np.ndarray:
         """Column of each code, -1 when it is not in the vocabulary."""
-        out = np.full(len(codes), -1, dtype=np.int64)
-        active = np.arange(len(codes), dtype=np.int64)
         slot = self._hash(codes)
+        # First probe for every code at once: at a quarter full most codes end here
+        # (found, or an empty slot), so only the few collisions go through the loop.
+        keys = self.keys[slot]
+        hit = keys == codes
+        out = np.where(hit, self.values[slot], -1)
+        active = np.flatnonzero(~hit & (keys != _EMPTY))
+        slot = slot[active]
         while len(active):
+            slot = (slot + 1) & self.mask
             keys = self.keys[slot]
-            want = codes[active]
-            hit = keys == want
+            hit = keys == codes[active]
             out[active[hit]] = self.values[slot[hit]]
             go = ~hit & (keys != _EMPTY)  # occupied by another code: probe on
-            active = active[go]
-            slot = (slot[go] + 1) & self.mask
+            active, slot = active[go], slot[go]
         return out
 
 
@@ -140,7 +150,17 @@ class CharNgramTfidf:
             return sp.csr_matrix((n_docs, width), dtype=np.float32)
         col = self._table().lookup(code)
         known = col >= 0
-        key, counts = np.unique(doc[known] * width + col[known], return_counts=True)
+        key = doc[known] * width + col[known]
+        if len(key) == 0:
+            return sp.csr_matrix((n_docs, width), dtype=np.float32)
+        if n_docs * width < 2**31:  # int32 keys sort about twice as fast
+            key = key.astype(np.int32)
+        # np.unique without its extra passes: sort, mark where a run of equal keys
+        # starts, count the run lengths.
+        key.sort()
+        starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
+        counts = np.diff(np.append(starts, len(key)))
+        key = key[starts]
         rows, cols = key // width, key % width
         vals = (1.0 + np.log(counts)).astype(np.float32) * self.idf[cols]
         norms = np.sqrt(np.bincount(rows, weights=vals.astype(np.float64) ** 2, minlength=n_docs))
@@ -148,3 +168,37 @@ class CharNgramTfidf:
         indptr = np.zeros(n_docs + 1, dtype=np.int64)
         np.cumsum(np.bincount(rows, minlength=n_docs), out=indptr[1:])
         return sp.csr_matrix((vals, cols, indptr), shape=(n_docs, width))
+
+
+def sparse_dot_dense(a: sp.spmatrix, b: sp.spmatrix, block: int = 1 << 24) -> np.ndarray:
+    """`(a @ b).toarray()`, the same values, for products that come out (nearly) dense,
+    such as features × a model's class weights.
+
+    SciPy first runs a whole pass only to count the product's non-zeros, then builds a
+    sparse result that `toarray` copies again. With a few thousand records × 1,500
+    classes the result is dense anyway, so here its size bound is rows × columns, the
+    same kernel (`csr_matmat`, same summation order) writes into preallocated buffers,
+    and `csr_todense` scatters them into the output: ≈ 35% less time. Rows are taken in
+    blocks of at most `block` output cells to bound the buffers' memory."""
+    a, b = sp.csr_matrix(a), sp.csr_matrix(b)
+    n, k = a.shape[0], b.shape[1]
+    if _sparsetools is None or not (n and k and a.nnz and b.nnz):
+        return (a @ b).toarray()
+    dtype = np.result_type(a.dtype, b.dtype)
+    out = np.zeros((n, k), dtype=dtype)
+    step = max(1, min(n, block // k))
+    big = max(step * k, a.nnz, b.nnz) >= 2**31 - 1
+    idx = np.int64 if big else np.int32
+    bp, bj = b.indptr.astype(idx, copy=False), b.indices.astype(idx, copy=False)
+    bx = b.data.astype(dtype, copy=False)
+    for start in range(0, n, step):
+        part = a if step >= n else a[start:start + step]
+        m = part.shape[0]
+        cp = np.empty(m + 1, dtype=idx)
+        cj = np.empty(m * k, dtype=idx)
+        cx = np.empty(m * k, dtype=dtype)
+        _sparsetools.csr_matmat(m, k, part.indptr.astype(idx, copy=False),
+                                part.indices.astype(idx, copy=False),
+                                part.data.astype(dtype, copy=False), bp, bj, bx, cp, cj, cx)
+        _sparsetools.csr_todense(m, k, cp, cj, cx, out[start:start + m])
+    return out
