@@ -9,7 +9,7 @@ PO := src/lianzhang/locale/zh_Hans/LC_MESSAGES/django.po
 MO := $(PO:.po=.mo)
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: run test setup system-packages lint pytest pytest-pg migrate demo messages makemessages bench clean
+.PHONY: run test setup system-packages browser lint pytest pytest-pg migrate demo messages makemessages bench clean
 
 run: setup migrate demo
 	$(BIN)/lianzhang serve $(ADDR)
@@ -51,10 +51,14 @@ demo: migrate
 lint: $(STAMP)
 	$(BIN)/ruff check src bench
 
-pytest: setup
+# Debian's Chromium for the browser tests (Playwright drives it; it never downloads one).
+browser:
+	@scripts/ensure-system-packages.sh chromium
+
+pytest: setup browser
 	$(BIN)/pytest -n 2 src
 
-pytest-pg: setup
+pytest-pg: setup browser
 	scripts/pg-test.sh $(BIN)/pytest -n 2 src
 
 bench: setup

@@ -2,6 +2,7 @@
 
 import pytest
 
+from lianzhang.core.testing.browser import browser_page  # noqa: F401
 from lianzhang.core.testing.fixtures import world  # noqa: F401
 
 
