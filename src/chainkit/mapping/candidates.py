@@ -20,9 +20,10 @@ from .codes import CodeHit, CodeRules
 from .combine import NodeScore
 from .keywords import KeywordHit, KeywordIndex
 from .records import Record
+from .textnorm import NormalizedFields
 
 __all__ = ["Candidates", "RuleHits", "build_candidates", "links_of", "model_top",
-           "rule_hits", "top_k_rows"]
+           "rounded", "rule_hits", "top_k_rows"]
 
 # Per record: node → (keyword score, hits) and the code rules that fired.
 RuleHits = tuple[dict[int, tuple[float, list[KeywordHit]]], list[CodeHit]]
@@ -50,9 +51,11 @@ class Candidates:
 
 
 def rule_hits(records: Sequence[Record], keywords: KeywordIndex | None,
-              codes: CodeRules | None) -> list[RuleHits]:
-    """Run the rule stages (keywords, code rules) on every record of a batch."""
-    kws = keywords.match_many(records) if keywords is not None else [{} for _ in records]
+              codes: CodeRules | None, fields: NormalizedFields | None = None) -> list[RuleHits]:
+    """Run the rule stages (keywords, code rules) on every record of a batch (`fields`:
+    the batch's normalised fields, when the caller has them)."""
+    kws = (keywords.match_many(records, fields) if keywords is not None
+           else [{} for _ in records])
     if not codes:
         return [(kw, []) for kw in kws]
     return [(kw, codes.match(rec.industry_code) if rec.industry_code else [])
@@ -148,6 +151,26 @@ def top_k_rows(record: np.ndarray, node: np.ndarray, score: np.ndarray,
     return order[position < k]
 
 
+def rounded(values: np.ndarray, digits: int = 4) -> list[float]:
+    """`[round(v, digits) for v in values]`, the same floats, without a Python call each.
+
+    Python's `round` is correctly rounded (≈ 0.4 µs a call, two per returned link).
+    `np.round` scales, rounds to an integer and divides back; the integer is right
+    unless the scaled value lies within rounding error of a half, and then the division
+    gives the nearest double to the decimal, as `round` does. The rare values near a
+    half go through `round` itself."""
+    x = np.asarray(values, dtype=np.float64)
+    scaled = x * 10.0 ** digits
+    out = np.round(scaled) / 10.0 ** digits
+    with np.errstate(invalid="ignore"):  # inf and nan are sent to `round` below
+        near_half = np.abs(np.abs(scaled - np.floor(scaled)) - 0.5) < 1e-6
+    near_half |= ~np.isfinite(scaled) | (np.abs(scaled) > 2.0**52)
+    result = out.tolist()
+    for i in np.flatnonzero(near_half).tolist():
+        result[i] = round(float(x[i]), digits)
+    return result
+
+
 def links_of(cands: Candidates, chosen: np.ndarray, scores: np.ndarray,
              ids: Sequence[str]) -> list[list[NodeScore]]:
     """Each record's returned links with their JSON-able evidence (`NodeScore.evidence`),
@@ -158,14 +181,14 @@ def links_of(cands: Candidates, chosen: np.ndarray, scores: np.ndarray,
     links: list[list[NodeScore]] = [[] for _ in cands.rules]
     rules = cands.rules
     columns = (cands.record[chosen].tolist(), cands.node[chosen].tolist(),
-               scores[chosen].tolist(), cands.p_model[chosen].tolist(),
+               rounded(scores[chosen]), rounded(cands.p_model[chosen]),
                cands.known[chosen].tolist(), cands.rank[chosen].tolist(),
                (cands.code[chosen] > 0).tolist())
     for r, node, score, p, known, rank, by_code in zip(*columns, strict=True):
         kw, hits = rules[r]
         ev: dict = {}
         if known:  # the model scores this node, whichever stage proposed it
-            ev["model"] = {"probability": round(p, 4), "rank": rank or None}
+            ev["model"] = {"probability": p, "rank": rank or None}
         found = kw.get(node)
         if found is not None:
             ev["keywords"] = [{"keyword": k, "field": f, "product": prod, "strength": st}
@@ -173,5 +196,5 @@ def links_of(cands: Candidates, chosen: np.ndarray, scores: np.ndarray,
         if by_code and hits:
             ev["codes"] = [{"rule": h.rule, "code": h.code, "strength": h.score}
                            for h in hits if h.node == node]
-        links[r].append(NodeScore(ids[node], round(score, 4), ev))
+        links[r].append(NodeScore(ids[node], score, ev))
     return links

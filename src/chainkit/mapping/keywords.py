@@ -31,18 +31,14 @@ import numpy as np
 
 from .records import Record, product_shares
 from .taxonomy import Taxonomy
+from .textnorm import NormalizedFields, gc_paused, normalize_fields
 from .textnorm import fast_normalize as normalize
-from .textnorm import gc_paused
 
 __all__ = ["KeywordIndex", "KeywordHit", "KeywordMatch", "FIELD_WEIGHTS"]
 
 # Evidence strength of one keyword hit by field: products describe what a firm makes;
 # the business scope lists what it may do; the name is short and often historical.
 FIELD_WEIGHTS = {"products": 0.9, "text": 0.6, "name": 0.5}
-
-# Joins fields (and records) into one scanned string; normalize() keeps it, keywords lack it.
-_SEP = "\x00"
-
 
 class KeywordHit(NamedTuple):
     """A keyword found in a field (`product` names the product for field "products").
@@ -107,25 +103,15 @@ class KeywordIndex:
         """Node index → (score in 0–1, hits) for one record (see `match_many`)."""
         return self.match_many([record])[0]
 
-    def _scan(self, records: Sequence[Record]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(global field index, keyword id) of every kept match, in text order, and the
-        first global field index of each record (fields: products…, text, name)."""
-        n_fields = np.fromiter((len(r.products) + 2 for r in records), dtype=np.int64,
-                               count=len(records))
-        first = np.zeros(len(records) + 1, dtype=np.int64)
-        np.cumsum(n_fields, out=first[1:])
-        raw = _SEP.join(chain.from_iterable((*r.products, r.text, r.name) for r in records))
-        if raw.count(_SEP) != first[-1] - 1:  # a NUL inside a field: drop it first
-            raw = _SEP.join(p.replace(_SEP, "") for p in chain.from_iterable(
-                (*r.products, r.text, r.name) for r in records))
-        # NFKC, lower-casing and whitespace removal never act across a NUL, so
-        # normalising the joined batch equals normalising each field on its own.
-        encoded = normalize(raw).encode("utf-16-be")
+    def _scan(self, fields: NormalizedFields) -> tuple[np.ndarray, np.ndarray]:
+        """(global field index, keyword id) of every kept match, in text order (a record's
+        fields are products…, text, name; see `NormalizedFields`)."""
+        encoded = fields.joined.encode("utf-16-be")
         found = np.fromiter(chain.from_iterable(self.automaton.iter(encoded.hex())),
                             dtype=np.int64)
         empty = np.zeros(0, dtype=np.int64)
         if not len(found):
-            return empty, empty, first
+            return empty, empty
         kid = found[1::2]
         start = found[0::2] - 4 * self._units[kid] + 1  # iter reports the last symbol
         aligned = (start & 3) == 0  # others are coincidences of hex digits across units
@@ -141,10 +127,12 @@ class KeywordIndex:
         keep[1:] = end[1:] > reach[:-1]
         bounds = np.flatnonzero(np.frombuffer(encoded, dtype=">u2") == 0)
         field = np.searchsorted(bounds, start[keep])
-        return field, kid[keep], first
+        return field, kid[keep]
 
-    def match_many(self, records: Sequence[Record]) -> list[KeywordMatch]:
-        """Node index → (score in 0–1, hits) for each record.
+    def match_many(self, records: Sequence[Record],
+                   fields: NormalizedFields | None = None) -> list[KeywordMatch]:
+        """Node index → (score in 0–1, hits) for each record; `fields` is the batch's
+        `normalize_fields(records)` when the caller has it already.
 
         The score is a noisy-or of the hits' strengths: more independent evidence
         raises it, but no pile of weak hits reaches 1."""
@@ -152,11 +140,13 @@ class KeywordIndex:
         if not self.keywords or not records:
             return out
         with gc_paused():
-            return self._collect(records, out)
+            return self._collect(records, fields or normalize_fields(records), out)
 
-    def _collect(self, records: Sequence[Record], out: list[KeywordMatch]) -> list[KeywordMatch]:
+    def _collect(self, records: Sequence[Record], fields: NormalizedFields,
+                 out: list[KeywordMatch]) -> list[KeywordMatch]:
         """`match_many`'s work: scan the batch, then build each record's result."""
-        field, kid, first = self._scan(records)
+        field, kid = self._scan(fields)
+        first = fields.first
         if not len(kid):
             return out
         # Runs of hits in the same field; the record and a veto flag per run.
@@ -169,9 +159,12 @@ class KeywordIndex:
         run_vetoed = np.logical_or.reduceat(self._vetoes[kid], run_start).tolist()
         kids = kid.tolist()
         weights = self.field_weights
-        w_products, w_text, w_name = weights["products"], weights["text"], weights["name"]
+        w_products = weights["products"]
+        text_hit = ("text", None, weights["text"], round(weights["text"], 4))
+        name_hit = ("name", None, weights["name"], round(weights["name"], 4))
         positive, negative, keywords = self.positive, self.negative, self.keywords
-        best: dict[tuple[int, int, str], tuple[float, str | None]] = {}
+        # (node, keyword, field) → (strength, rounded strength, product)
+        best: dict[tuple[int, int, str], tuple[float, float, str | None]] = {}
         shares: list[float] = []
         current = -1
         for a, b, r, f, vetoing in zip(run_start, run_end, run_record.tolist(), run_local,
@@ -185,11 +178,10 @@ class KeywordIndex:
             if f < n_products:
                 if not shares:
                     shares = product_shares(rec)
-                field_name, product, strength = "products", rec.products[f], w_products * shares[f]
-            elif f == n_products:
-                field_name, product, strength = "text", None, w_text
+                strength = w_products * shares[f]
+                field_name, product, rstrength = "products", rec.products[f], round(strength, 4)
             else:
-                field_name, product, strength = "name", None, w_name
+                field_name, product, strength, rstrength = text_hit if f == n_products else name_hit
             run = kids[a:b]
             vetoed = {n for k in run for n in negative[k]} if vetoing else ()
             for k in run:
@@ -199,18 +191,25 @@ class KeywordIndex:
                     key = (node, k, field_name)
                     prev = best.get(key)
                     if prev is None or strength > prev[0]:
-                        best[key] = (strength, product)
+                        best[key] = (strength, rstrength, product)
         if best:
             out[current] = _result(best, keywords)
         return out
 
 
-def _result(best: dict[tuple[int, int, str], tuple[float, str | None]],
+_new_hit = tuple.__new__  # builds a KeywordHit without NamedTuple's Python-level __new__
+
+
+def _result(best: dict[tuple[int, int, str], tuple[float, float, str | None]],
             keywords: list[str]) -> KeywordMatch:
     """One record's node → (noisy-or score, hits) from its best hit per (node, keyword, field)."""
     out: KeywordMatch = {}
-    for (node, kid, field_name), (strength, product) in best.items():
-        score, hits = out.get(node, (0.0, []))
-        hits.append(KeywordHit(keywords[kid], field_name, product, round(strength, 4)))
-        out[node] = (1.0 - (1.0 - score) * (1.0 - strength), hits)
+    for (node, kid, field_name), (strength, rstrength, product) in best.items():
+        hit = _new_hit(KeywordHit, (keywords[kid], field_name, product, rstrength))
+        prev = out.get(node)
+        if prev is None:
+            out[node] = (1.0 - (1.0 - 0.0) * (1.0 - strength), [hit])
+        else:
+            prev[1].append(hit)
+            out[node] = (1.0 - (1.0 - prev[0]) * (1.0 - strength), prev[1])
     return out

@@ -35,7 +35,7 @@ from .keywords import FIELD_WEIGHTS, KeywordIndex
 from .model import LinearNodeModel, softmax
 from .records import Example, Record
 from .taxonomy import Taxonomy
-from .textnorm import gc_paused
+from .textnorm import NormalizedFields, gc_paused, normalize_fields
 
 __all__ = ["Mapper", "MapperConfig", "MappingCancelled"]
 
@@ -159,14 +159,16 @@ class Mapper:
         self.combiner = Combiner().fit(cands.features(), targets, self.config.seed)
 
     # --- prediction ---------------------------------------------------------------------
-    def _candidates(self, records: Sequence[Record], margins: np.ndarray | None) -> Candidates:
-        """The batch's candidate links with the stages' scores (see `candidates`)."""
+    def _candidates(self, records: Sequence[Record], margins: np.ndarray | None,
+                    fields: NormalizedFields | None = None) -> Candidates:
+        """The batch's candidate links with the stages' scores (see `candidates`);
+        `fields` = `normalize_fields(records)` when the caller has it."""
         assert self.taxonomy is not None
         probs = top = None
         classes = self.model.classes if self.model is not None else None
         if margins is not None and margins.shape[1]:
             probs, top = model_top(margins, self.temperature, self.config.model_candidates)
-        rules = rule_hits(records, self.keywords, self.codes)
+        rules = rule_hits(records, self.keywords, self.codes, fields)
         return build_candidates(len(records), len(self.taxonomy), probs, classes, top, rules)
 
     def predict(self, records: Sequence[Record], top_k: int = 5,
@@ -189,8 +191,10 @@ class Mapper:
                 raise MappingCancelled("挂链运行已取消，未写入任何结果")
             batch = records[start:start + size]
             with gc_paused():
+                # Every field normalised once per batch; the keyword stage scans it.
+                fields = normalize_fields(batch)
                 margins = self.model.decision(batch) if self.model is not None else None
-                cands = self._candidates(batch, margins)
+                cands = self._candidates(batch, margins, fields)
                 scores = self.combiner.scores(cands.features())
                 chosen = top_k_rows(cands.record, cands.node, scores, top_k)
                 links = links_of(cands, chosen, scores, ids)

@@ -8,12 +8,12 @@ import numpy as np
 import scipy.sparse as sp
 
 from chainkit.mapping import Record, Taxonomy
-from chainkit.mapping.candidates import model_top
+from chainkit.mapping.candidates import model_top, rounded
 from chainkit.mapping.keywords import FIELD_WEIGHTS, KeywordHit, KeywordIndex
 from chainkit.mapping.model import softmax
 from chainkit.mapping.ngrams import CharNgramTfidf, sparse_dot_dense
 from chainkit.mapping.records import product_shares
-from chainkit.mapping.textnorm import fast_normalize
+from chainkit.mapping.textnorm import fast_normalize, normalize_fields
 from chainkit.text import normalize
 
 ROWS = [
@@ -137,3 +137,34 @@ def test_it_counts_ngrams_like_a_brute_force_reference():
         if norm:
             want[r] /= np.float32(norm)
     assert np.allclose(got, want, rtol=1e-6, atol=0) and not got[1].any() and not got[5].any()
+
+
+def test_it_rounds_like_python_round():
+    rng = np.random.default_rng(4)
+    halves = (np.arange(0, 2001) + 0.5) / 10000
+    values = np.concatenate([rng.random(20000), halves, np.nextafter(halves, 0),
+                             np.nextafter(halves, 1), [0.0, -0.0, 1.0, -0.00005, 123.45675,
+                                                       np.inf, 1e30]])
+    got = rounded(values)
+    want = [round(float(v), 4) for v in values]
+    assert got == want
+    assert [np.signbit(g) for g in got] == [np.signbit(w) for w in want]
+
+
+def test_it_normalises_a_batch_like_each_field_alone():
+    rng = random.Random(5)
+    pool = [*POOL, "Σ", "ΑΣ", "e\u0301", "\u0301", "ﬁ", "①"]
+    records = [Record(id=str(i), name="".join(rng.choices(pool, k=rng.randint(0, 5))),
+                      text="".join(rng.choices(pool, k=rng.randint(0, 30))),
+                      products=tuple("".join(rng.choices(pool, k=3)) for _ in range(i % 3)))
+               for i in range(300)]
+    clean = [Record(id=r.id, name=r.name.replace("\x00", ""), text=r.text.replace("\x00", ""),
+                    products=tuple(p.replace("\x00", "") for p in r.products)) for r in records]
+    assert not normalize_fields(records).exact and normalize_fields(clean).exact
+    for batch in (records, clean):
+        fields = normalize_fields(batch)
+        for r, rec in enumerate(clean):
+            products, text, name = fields.fields(r)
+            assert products == [fast_normalize(p) for p in rec.products]
+            assert (text, name) == (fast_normalize(rec.text), fast_normalize(rec.name))
+    assert normalize_fields([]).parts == [""] and len(normalize_fields([]).first) == 1
