@@ -19,7 +19,7 @@ from .context import change_context
 from .models import Job
 
 __all__ = ["JobRunner", "JobCancelled", "register_runner", "runners", "live_state",
-           "request_cancel"]
+           "labelled_items", "result_items", "request_cancel"]
 
 LIVE_TTL = 7 * 24 * 3600
 
@@ -36,6 +36,20 @@ def live_state(job: Job) -> dict[str, Any]:
     percent = 100 if job.status == Job.Status.COMPLETED else (
         int(100 * done / total) if total else 0)
     return {"done": done, "total": total, "percent": min(percent, 100), "log": log}
+
+
+def labelled_items(data: dict, labels: dict[str, Any]) -> list[tuple[Any, Any]]:
+    """(label, value) pairs in the labels' order; unlabelled keys last, shown as they are."""
+    ordered = [k for k in labels if k in data] + [k for k in data if k not in labels]
+    return [(labels.get(k, k), data[k]) for k in ordered]
+
+
+def result_items(job: Job) -> list[tuple[Any, Any]] | None:
+    """A dict result labelled by its runner's `result_labels`; None when not a dict."""
+    if not isinstance(job.result, dict):
+        return None
+    runner = runners.get(job.kind)
+    return labelled_items(job.result, runner.result_labels if runner else {})
 
 
 def request_cancel(job: Job) -> None:
@@ -63,6 +77,8 @@ class JobRunner:
 
     kind: ClassVar[str] = ""
     name: ClassVar[str] = ""
+    # Labels for the keys of a dict result, so the job page shows words, not keys.
+    result_labels: ClassVar[dict[str, Any]] = {}
 
     def __init__(self, job: Job) -> None:
         self.job = job

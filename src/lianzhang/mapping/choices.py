@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["LinkSource", "LinkStatus", "RunStatus"]
+__all__ = ["LinkSource", "LinkStatus", "RunStatus", "RUN_STAT_LABELS"]
 
 
 class LinkSource(models.TextChoices):
@@ -30,3 +30,17 @@ class RunStatus(models.TextChoices):
     COMPLETED = "completed", _("completed")
     FAILED = "failed", _("failed")
     CANCELLED = "cancelled", _("cancelled")
+
+
+# What a mapping run's statistics (MappingRun.stats, the job's result) mean, in words.
+RUN_STAT_LABELS = {
+    "firms": _("Firms in scope"),
+    "mapped": _("Firms mapped"),
+    "skipped": _("Firms unchanged (skipped)"),
+    "created": _("Links created"),
+    "updated": _("Links updated"),
+    "removed": _("Links removed"),
+    "review": _("Links awaiting review"),
+    "nodes": _("Nodes"),
+    "chains": _("Chains"),
+}

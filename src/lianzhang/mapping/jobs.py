@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from chainkit.mapping import MappingCancelled
 from lianzhang.core.jobs import JobCancelled, JobRunner, register_runner
 
-from .choices import RunStatus
+from .choices import RUN_STAT_LABELS, RunStatus
 from .models import MappingRun
 from .services import run_mapping
 
@@ -23,6 +23,7 @@ class MappingJob(JobRunner):
 
     kind = "mapping.run"
     name = gettext_lazy("Chain mapping run")
+    result_labels = RUN_STAT_LABELS
 
     def run(self, run_id: int) -> dict[str, Any]:
         run = MappingRun.objects.get(pk=run_id)

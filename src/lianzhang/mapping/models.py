@@ -7,9 +7,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lianzhang.core.jobs import labelled_items
 from lianzhang.core.models import ChangeLoggedModel, Scope
 
-from .choices import LinkSource, LinkStatus, RunStatus
+from .choices import RUN_STAT_LABELS, LinkSource, LinkStatus, RunStatus
 
 __all__ = ["NodeLink", "MappingRun", "RecordFingerprint"]
 
@@ -49,6 +50,10 @@ class MappingRun(ChangeLoggedModel):
     def scope_key(self) -> str:
         """Which taxonomy the run covers (fingerprints are kept per scope)."""
         return f"chain:{self.chain_id}" if self.chain_id else "all"
+
+    def stat_items(self) -> list[tuple[object, object]]:
+        """The statistics as (label, value), in a fixed order, for the run page."""
+        return labelled_items(self.stats or {}, RUN_STAT_LABELS)
 
 
 class NodeLink(ChangeLoggedModel):

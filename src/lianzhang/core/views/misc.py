@@ -13,7 +13,7 @@ from django_tables2 import RequestConfig
 
 from ..audit_access import can_view_audit_log, visible_changes
 from ..filtersets import ObjectChangeFilterSet
-from ..jobs import live_state, request_cancel
+from ..jobs import live_state, request_cancel, result_items
 from ..models import Job, ObjectChange
 from ..permissions import is_system_admin
 from ..tables import ObjectChangeTable
@@ -94,16 +94,23 @@ def job_list(request: HttpRequest) -> HttpResponse:
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The job page with a live progress bar."""
     job = _job_for(request, pk)
-    return render(request, "core/job.html", {"job": job, "live": live_state(job)})
+    return render(request, "core/job.html", {"job": job, "live": live_state(job),
+                                             "result": result_items(job)})
 
 
 def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    """HTMX fragment polled by the progress bar (JSON when asked for)."""
+    """HTMX fragment polled by the progress bar (JSON when asked for). When a job that
+    was being polled (`?poll=1`) has finished, the page around the bar is reloaded once,
+    so figures the job wrote (a run's statistics, new links) show without a manual refresh."""
     job = _job_for(request, pk)
     live = live_state(job)
     if request.headers.get("Accept", "").startswith("application/json"):
         return JsonResponse({"status": job.status, **live, "result": job.result})
-    return render(request, "core/job_progress.html", {"job": job, "live": live})
+    response = render(request, "core/job_progress.html",
+                      {"job": job, "live": live, "result": result_items(job)})
+    if job.is_finished and request.GET.get("poll") and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @require_POST

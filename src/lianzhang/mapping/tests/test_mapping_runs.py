@@ -37,6 +37,24 @@ def test_it_maps_firms_as_a_job_with_evidence_on_each_link(world, mapped):
         == NodeLink.objects.count()
 
 
+def test_it_shows_a_finished_runs_statistics_in_words_and_refreshes_once(world, mapped):
+    run = start_run(world.user("admin"), chain=world.chain_a, full=True)
+    run.refresh_from_db()
+    client = Client()
+    client.force_login(world.user("admin"))
+    page = client.get(reverse("mapping:mappingrun", args=[run.pk])).content.decode()
+    stats = page.split("data-run-stats", 1)[1].split("</table>", 1)[0]
+    assert "新增挂链" in stats and "范围内企业" in stats and "created" not in stats
+    assert "<dd class=\"col-sm-9\">是</dd>" in page  # 全量运行: a boolean in words
+    url = reverse("core:job_progress", args=[run.job_id])
+    polled = client.get(url + "?poll=1", HTTP_HX_REQUEST="true")
+    assert polled["HX-Refresh"] == "true"  # the bar saw the end: reload the page once
+    first = client.get(url, HTTP_HX_REQUEST="true")  # the reloaded page's first load
+    assert "HX-Refresh" not in first
+    body = first.content.decode()
+    assert "data-result" in body and "待复核挂链" in body and "'review'" not in body
+
+
 def test_it_never_overwrites_decided_links_and_drops_stale_auto_ones(world, mapped):
     nodes, firms = mapped
     run_mapping(MappingRun.objects.create(chain=world.chain_a, full=True))
