@@ -136,19 +136,22 @@ def main(argv: list[str] | None = None) -> int:
     print(f"taxonomy: {len(tax)} nodes, {len(index)} distinct keywords; {how}")
 
     kw_time = full_time = 0.0
+    kw_cpu = full_cpu = 0.0  # CPU seconds: fairer than wall time on a shared machine
     batch = mapper.config.batch_size
     correct = done = 0
     for start in range(0, args.records, args.chunk):
         n = min(args.chunk, args.records - start)
         recs, labels = make_records(n, tax, leaf_words, args.seed, start)
         # The keyword stage as the pipeline runs it: batches of the mapper's batch size.
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         for b in range(0, n, batch):
             index.match_many(recs[b:b + batch])
         kw_time += time.perf_counter() - t
-        t = time.perf_counter()
+        kw_cpu += time.process_time() - c
+        t, c = time.perf_counter(), time.process_time()
         preds = mapper.predict(recs, top_k=5)
         full_time += time.perf_counter() - t
+        full_cpu += time.process_time() - c
         ids = tax.ids
         correct += sum(p.links[0].node_id == ids[y] for p, y in zip(preds, labels, strict=True))
         done += n
@@ -164,9 +167,10 @@ def main(argv: list[str] | None = None) -> int:
 
     kw_rate, full_rate = done / kw_time, done / full_time
     print(f"records: {done:,} (≈300 chars of scope text each)")
-    print(f"keyword stage : {kw_rate:,.0f} records/s  (goal ≥ 20,000)")
-    print(f"whole pipeline: {full_rate:,.0f} records/s  (goal ≥ 5,000); top-1 accuracy "
-          f"on the synthetic labels {correct / done:.3f}")
+    print(f"keyword stage : {kw_rate:,.0f} records/s  (goal ≥ 20,000); per CPU second "
+          f"{done / kw_cpu:,.0f}")
+    print(f"whole pipeline: {full_rate:,.0f} records/s  (goal ≥ 5,000); per CPU second "
+          f"{done / full_cpu:,.0f}; top-1 accuracy on the synthetic labels {correct / done:.3f}")
     print(f"naive baseline: {naive_rate:,.1f} records/s on {len(sample)} records "
           f"(automaton on the same sample {kw_sample_rate:,.0f} records/s) → keyword "
           f"speed-up {kw_sample_rate / naive_rate:,.0f}x, whole pipeline {full_rate / naive_rate:,.0f}x")
