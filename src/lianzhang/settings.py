@@ -215,6 +215,10 @@ CACHES = {
     }
 }
 
+# After a write the chain page shows the previous figures, labelled with their time,
+# while a thread recomputes them; off: the first page view after a write computes them.
+LIANZHANG_FIGURES_IN_BACKGROUND = env_bool("LIANZHANG_FIGURES_IN_BACKGROUND", True)
+
 TASKS = {
     "default": {
         "BACKEND": env_str("LIANZHANG_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),

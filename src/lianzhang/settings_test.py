@@ -7,3 +7,4 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 LANGUAGE_CODE = "zh-hans"
 LIANZHANG_BUMP_ON_COMMIT = False  # test transactions never commit
+LIANZHANG_FIGURES_IN_BACKGROUND = False  # figures on the spot; test_figure_refresh tests both

@@ -104,7 +104,7 @@ def _index_nodes(nodes: list[Node]) -> tuple[dict[Id, Node], dict[Id, list[Id]],
 
 def index_tables(
     nodes: Iterable[Node | dict],
-    links: Iterable[Link | dict] = (),
+    links: Iterable[Link | dict | tuple] = (),
     firms: Iterable[Firm | dict] = (),
     masters: Iterable[Master | dict] = (),
     demands: Iterable[Demand | dict] = (),
@@ -120,9 +120,10 @@ def index_tables(
     town; else only firms in those towns are local). `chains` names chains that have
     no nodes or masters yet, so their (empty) figures still appear.
 
-    Links to nodes not in `nodes` are ignored (the caller may pass a subset of chains);
-    a link status other than confirmed/auto/rejected, a negative value or weight, a
-    duplicate or dangling node raises InputError."""
+    A link may also be a plain tuple (firm_id, node_id, status, score), as read from a
+    database cursor. Links to nodes not in `nodes` are ignored (the caller may pass a
+    subset of chains); a link status other than confirmed/auto/rejected, a negative
+    value or weight, a duplicate or dangling node raises InputError."""
     cfg = validate_settings(settings)
     node_list = coerce_rows(nodes, Node)
     by_id, chain_nodes, chain_leaves = _index_nodes(node_list)
@@ -143,14 +144,22 @@ def index_tables(
     auto_sets: dict[Id, set[Id]] = {node_id: set() for node_id in by_id}
     n_links = n_rejected = 0
     for link in links:
-        if type(link) is not Link:
-            link = coerce_row(link, Link, n_links)
+        if type(link) is tuple:
+            # Plain rows straight from a database cursor: building a Link per row
+            # would cost about as much as the rest of this loop.
+            try:
+                firm_id, node_id, status, score = link
+            except ValueError:
+                raise InputError(f"第{n_links + 1}条挂链应为（企业, 节点, 状态, 分数）四项，"
+                                 f"当前为 {link!r}") from None
+        else:
+            if type(link) is not Link:
+                link = coerce_row(link, Link, n_links)
+            firm_id, node_id, status, score = link.firm_id, link.node_id, link.status, link.score
         n_links += 1
-        status = link.status
         if status == "confirmed":
             target = confirmed_sets
         elif status == "auto":
-            score = link.score
             if score is None or score < threshold:
                 continue
             target = auto_sets
@@ -159,9 +168,8 @@ def index_tables(
             continue
         else:
             raise InputError(f"第{n_links}条挂链的状态“{status}”无效（应为 confirmed/auto/rejected）")
-        firm_id = link.firm_id
         if firm_id in local_output:
-            members = target.get(link.node_id)
+            members = target.get(node_id)
             if members is not None:  # links to nodes outside the given chains are ignored
                 members.add(firm_id)
     node_firms: dict[Id, set[Id]] = {}

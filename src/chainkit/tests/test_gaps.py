@@ -358,3 +358,12 @@ def test_it_accepts_sensible_settings_and_formats_amounts():
     assert validate_settings(None) == GapSettings()
     assert (format_amount(1.2e8), format_amount(3.5e8), format_amount(5e9)) == ("1.2亿", "3.5亿", "50亿")
     assert (format_amount(8e7), format_amount(800), format_amount(None)) == ("8000万", "800元", "—")
+
+
+def test_it_takes_links_as_plain_cursor_rows_with_the_same_result():
+    rows = [(link.firm_id, link.node_id, link.status, link.score) for link in LINKS]
+    as_rows, as_links = data(links=rows), data()
+    assert all_chain_figures(as_rows) == all_chain_figures(as_links)
+    assert as_rows.node_firms == as_links.node_firms and as_rows.counts == as_links.counts
+    with pytest.raises(InputError, match="第1条挂链应为"):
+        index_tables(NODES, [("f1", "A", "confirmed")])

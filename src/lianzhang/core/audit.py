@@ -17,7 +17,7 @@ from django.dispatch import receiver
 
 from .context import current_context
 from .models import ObjectChange
-from .versioning import bump_data_version
+from .versioning import bump_data_version, change_scopes
 
 __all__ = ["is_audited", "serialize_object", "record_change", "audited_bulk_create",
            "audited_bulk_delete", "audited_bulk_m2m_add",
@@ -88,7 +88,7 @@ def record_change(obj: models.Model, action: str, before: dict | None,
     """Write one change record for `obj` in the current change context."""
     change = _make_change(obj, action, before, after)
     change.save()
-    bump_data_version()
+    bump_data_version(change_scopes(type(obj), [before, after]))
     return change
 
 
@@ -208,13 +208,16 @@ def audited_bulk_create(model: type[models.Model], objs: Sequence[models.Model],
     """`bulk_create` for large imports, writing the same create records the signals
     would (one insert per batch instead of one per object)."""
     created = model._base_manager.bulk_create(objs, batch_size=batch_size)
+    scopes = None
     if is_audited(model):
         if any(o.pk is None for o in created):
             raise RuntimeError("bulk create did not return primary keys; cannot audit")
+        after = [serialize_object(o, False) for o in created]
         ObjectChange.objects.bulk_create(
-            [_make_change(o, ObjectChange.Action.CREATE, None, serialize_object(o, False))
-             for o in created], batch_size=batch_size)
-    bump_data_version()
+            [_make_change(o, ObjectChange.Action.CREATE, None, a)
+             for o, a in zip(created, after, strict=True)], batch_size=batch_size)
+        scopes = change_scopes(model, after)
+    bump_data_version(scopes)
     return list(created)
 
 
@@ -226,15 +229,16 @@ def audited_bulk_update(model: type[models.Model], objs: Iterable[models.Model],
         return 0
     old = {o.pk: serialize_object(o, False)
            for o in model._base_manager.filter(pk__in=[o.pk for o in objs])}
-    changes = []
+    changes, snapshots = [], []
     for obj in objs:
         after = serialize_object(obj, False)
         before = old.get(obj.pk)
         if before != after:
             changes.append(_make_change(obj, ObjectChange.Action.UPDATE, before, after))
+            snapshots += [before, after]
     count = model._base_manager.bulk_update(objs, fields, batch_size=batch_size)
     ObjectChange.objects.bulk_create(changes, batch_size=batch_size)
-    bump_data_version()
+    bump_data_version(change_scopes(model, snapshots))
     return count
 
 
@@ -247,16 +251,17 @@ def audited_bulk_delete(model: type[models.Model], queryset: models.QuerySet,
     objs = list(queryset)
     if not objs:
         return 0
+    before = [serialize_object(o, False) for o in objs]
     if is_audited(model):
         ObjectChange.objects.bulk_create(
-            [_make_change(o, ObjectChange.Action.DELETE, serialize_object(o, False), None)
-             for o in objs], batch_size=batch_size)
+            [_make_change(o, ObjectChange.Action.DELETE, b, None)
+             for o, b in zip(objs, before, strict=True)], batch_size=batch_size)
     pks = [o.pk for o in objs]
     deleted = 0
     for start in range(0, len(pks), batch_size):
         chunk = model._base_manager.filter(pk__in=pks[start:start + batch_size])
         deleted += chunk._raw_delete(chunk.db)
-    bump_data_version()
+    bump_data_version(change_scopes(model, before))
     return deleted
 
 

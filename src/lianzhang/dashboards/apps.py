@@ -15,7 +15,9 @@ class DashboardsConfig(AppConfig):
 
     def ready(self) -> None:
         # Register object types, menu links and demo steps.
-        from . import checks, views  # noqa: F401
+        from . import checks, scopes, views  # noqa: F401
+
+        scopes.register()  # link writes invalidate only their chain's figures
 
         try:
             importlib.import_module(f"{self.name}.demo")

@@ -1,31 +1,44 @@
 """From the database to `chainkit.gaps` and back: load a chain's (or every chain's)
 nodes, links, firms, masters and supply ties for a year, compute the §4 figures, and
-cache the plain results under the data version (any audited write invalidates them).
+cache the plain results under the data version (an audited write invalidates them;
+a write to node links only its chain's figures, see `scopes`).
 Money in the database is 万元; the engine works in 元."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
+import gc
+import logging
+import threading
+import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from itertools import compress
+from operator import itemgetter
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import FilteredRelation, Max, Q, Sum
+from django.db import connection, connections
+from django.db.models import Max, Model, Sum
 from django.utils import timezone
 
 from chainkit import gaps as ck
 from lianzhang.chains.models import Chain, ChainMaster, ChainNode, MapVersion
-from lianzhang.core.versioning import data_version
+from lianzhang.core.versioning import data_version, scoped_version
 from lianzhang.enterprises.choices import ACTIVE_STATUSES
 from lianzhang.enterprises.models import Enterprise, SupplyTie, YearlyFigure
 from lianzhang.mapping.choices import LinkStatus
 from lianzhang.mapping.models import NodeLink
 
+from .scopes import chain_scope
+
 __all__ = ["WAN", "gap_settings", "figure_year", "published_maps", "load_gap_data",
-           "chain_summary", "town_lqs", "TAG_FIELDS"]
+           "chain_summary", "refresh_summary", "start_refresh", "town_lqs", "TAG_FIELDS"]
+
+logger = logging.getLogger(__name__)
 
 WAN = 10_000.0  # 万元 → 元
 TAG_FIELDS = {"is_above_scale": "规上", "is_specialised": "专精特新", "is_little_giant": "小巨人",
@@ -59,70 +72,194 @@ def published_maps(chains: Iterable[Chain]) -> dict[int, MapVersion]:
 
 
 FIRM_FIELDS = ["town_id", "status", "name", *TAG_FIELDS]
+FIGURE_FIELDS = ["output_value", "revenue", "rd_spend"]
+QUALIFYING = [LinkStatus.CONFIRMED.value, LinkStatus.AUTO.value]
+CHUNK = 5000  # ids per IN (...) list; SQLite limits the number of variables
 
 
-def load_gap_data(chains: list[Chain], year: int, towns: Iterable[int] | None = None
-                  ) -> ck.GapData:
-    """Index the chains' published-map nodes and everything hanging on them. The links
-    query brings each linked firm's fields and its year's figures in the same join
-    (one indexed pass); masters and suppliers without links are fetched by id."""
+def load_gap_data(chains: list[Chain], year: int, towns: Iterable[int] | None = None,
+                  *, details: bool = False) -> ck.GapData:
+    """Index the chains' published-map nodes and everything hanging on them.
+
+    One chain's links are read by node id through the (node, status) index, so it
+    reads only its own ~1/24 of them instead of every link joined to its node (every
+    chain's: one pass over the table, see `_link_rows`); they come as bare (firm, node,
+    status, score) rows that the engine takes as they are.
+    The linked firms, masters and suppliers are then read once each by id, with their
+    year's figures. Link and firm rows skip the ORM (see `_select`).
+
+    Masters and suppliers come with name and tags; other linked firms only with town,
+    status and figures unless `details` (the chain figures name only masters and
+    suppliers; the chain-master shortlist, which ranks linked firms, needs details)."""
+    with _no_gc():
+        return _load(chains, year, towns, details)
+
+
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector: building a million tuples, firms and sets
+    (none of them in reference cycles) otherwise triggers full collections that scan
+    every one of them again, ~20 % of the load time at city scale."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+def _load(chains: list[Chain], year: int, towns: Iterable[int] | None, details: bool
+          ) -> ck.GapData:
     maps = list(published_maps(chains).values())
-    node_rows = list(ChainNode.objects.filter(map__in=maps).values_list(
+    node_rows = list(ChainNode.objects.filter(map__in=maps).order_by().values_list(
         "pk", "map__chain_id", "parent_id", "name", "weight", "is_core"))
-    link_rows = list(NodeLink.objects.filter(
-        node__map__in=maps, status__in=[LinkStatus.CONFIRMED, LinkStatus.AUTO]).annotate(
-        fig=FilteredRelation("enterprise__figures",
-                             condition=Q(enterprise__figures__year=year))).values_list(
-        "enterprise_id", "node_id", "status", "score",
-        *[f"enterprise__{f}" for f in FIRM_FIELDS],
-        "fig__output_value", "fig__revenue", "fig__rd_spend"))
+    link_rows = _link_rows({row[0] for row in node_rows})
     masters = list(ChainMaster.objects.filter(chain__in=chains).values_list("chain_id",
                                                                             "enterprise_id"))
-    ties = list(SupplyTie.objects.filter(customer_id__in={m for _c, m in masters},
-                                         year=year).values_list(
-        "supplier_id", "customer_id", "node_id", "year", "annual_value"))
-    firms: dict[int, ck.Firm] = {}
-    for row in link_rows:
-        if row[0] not in firms:
-            firms[row[0]] = _firm(row[0], row[4:])
-    missing = ({m for _c, m in masters} | {t[0] for t in ties}) - set(firms)
-    for firm in _firms_by_id(missing, year):
-        firms[firm.id] = firm
+    year_col = _table(SupplyTie, "year")[1]
+    ties = _by_id(SupplyTie, "customer", ["supplier", "node", "year", "annual_value"],
+                  {m for _c, m in masters}, f"{year_col} = %s", (year,))
+    named = {m for _c, m in masters} | {t[1] for t in ties}
+    ids = set(map(itemgetter(0), link_rows)) | named
     return ck.index_tables(
         nodes=[ck.Node(id=pk, chain_id=chain, parent_id=parent, name=name, weight=weight,
                        is_core=core) for pk, chain, parent, name, weight, core in node_rows],
-        links=[ck.Link(firm_id=r[0], node_id=r[1], status=r[2], score=r[3]) for r in link_rows],
-        firms=list(firms.values()), masters=[ck.Master(chain_id=c, firm_id=m) for c, m in masters],
+        links=link_rows, firms=_firms_by_id(ids, year, None if details else named),
+        masters=[ck.Master(chain_id=c, firm_id=m) for c, m in masters],
         ties=[ck.SupplyTie(supplier_id=s, customer_id=c, node_id=n, year=y,
                            value=float(v) * WAN if v is not None else None)
-              for s, c, n, y, v in ties],
+              for c, s, n, y, v in ties],
         year=year, towns=None if towns is None else set(towns), settings=gap_settings(),
         chains=[c.pk for c in chains])
 
 
-def _firm(pk: int, values: tuple) -> ck.Firm:
-    """A firm from (town, status, name, *flags, output, revenue, R&D) in 万元."""
-    town, status, name, *rest = values
-    flags, (output, revenue, rd) = rest[:len(TAG_FIELDS)], rest[len(TAG_FIELDS):]
-    tags = tuple(label for label, on in zip(TAG_FIELDS.values(), flags, strict=True) if on)
-    return ck.Firm(id=pk, town_id=town, active=status in ACTIVE_STATUSES, name=name,
-                   output=float(output or 0) * WAN,
-                   revenue=float(revenue) * WAN if revenue is not None else None,
-                   rd_intensity=float(rd) / float(revenue) if rd and revenue else None,
-                   tags=tags)
+def _chunks(ids: list[int], size: int = CHUNK) -> Iterable[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
 
 
-def _firms_by_id(ids: set[int], year: int) -> list[ck.Firm]:
-    """Firms without links (masters, suppliers), in pieces (SQLite limits variables)."""
+def _table(model: type[Model], *fields: str) -> list[str]:
+    """The quoted table name and column names of `model` (SQL below stays in step
+    with the models instead of spelling their tables out)."""
+    quote = connection.ops.quote_name
+    return [quote(model._meta.db_table),
+            *[quote(model._meta.get_field(f).column) for f in fields]]
+
+
+def _select(sql: str, params: list[Any]) -> list[tuple]:
+    """Rows straight from the cursor. The ORM's per-row converters (Decimal quantising,
+    booleans) and its per-id parameter handling cost more than the queries themselves
+    on a city's links and firms; callers convert the few columns that need it."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _placeholders(n: int) -> str:
+    return ", ".join(["%s"] * n)
+
+
+def _link_rows(node_ids: set[int]) -> list[tuple]:
+    """(firm, node, status, score) of the qualifying links on the nodes. A few chains'
+    nodes are looked up in the (node, status) index; for most of the nodes (every
+    chain: the town and gap pages) one pass over the table is 2–3× faster than
+    hopping through the index, and links to other nodes are dropped here."""
+    table, firm, node, status, score = _table(NodeLink, "enterprise", "node", "status", "score")
+    sql = f"SELECT {firm}, {node}, {status}, {score} FROM {table} WHERE {status} IN (%s, %s)"
+    total = ChainNode.objects.count()
+    if len(node_ids) == total:
+        return _select(sql, QUALIFYING)
+    if len(node_ids) * 4 >= total:
+        return [row for row in _select(sql, QUALIFYING) if row[1] in node_ids]
+    rows: list[tuple] = []
+    for chunk in _chunks(sorted(node_ids), 500):
+        rows += _select(f"{sql} AND {node} IN ({_placeholders(len(chunk))})",
+                        [*QUALIFYING, *chunk])
+    return rows
+
+
+_TAG_LABELS = tuple(TAG_FIELDS.values())
+
+
+def _range(ids: set[int]) -> tuple[int, int] | None:
+    """(lowest, highest) when the ids are most of their range (every chain's firms):
+    then one ordered pass over the range, filtered here, beats looking each id up
+    through the index. None when they are few (or none)."""
+    if not ids:
+        return None
+    low, high = min(ids), max(ids)
+    return (low, high) if len(ids) * 4 >= high - low + 1 else None
+
+
+def _by_id(model: type[Model], key: str, fields: list[str], ids: set[int],
+           where: str = "", params: tuple = (), *, bounds: Any = False) -> list[tuple]:
+    """Rows (key, *fields) of `model` whose `key` is in `ids`: by range when they are
+    dense, else by id list in pieces. `bounds`: `_range(ids)` if already known."""
+    if not ids:
+        return []
+    table, key_col, *cols = _table(model, key, *fields)
+    sql = f"SELECT {key_col}, {', '.join(cols)} FROM {table} WHERE {where or '1 = 1'} AND "
+    bounds = _range(ids) if bounds is False else bounds
+    if bounds is not None:
+        return [row for row in _select(f"{sql}{key_col} BETWEEN %s AND %s",
+                                       [*params, *bounds]) if row[0] in ids]
+    rows: list[tuple] = []
+    for chunk in _chunks(sorted(ids)):
+        rows += _select(f"{sql}{key_col} IN ({_placeholders(len(chunk))})", [*params, *chunk])
+    return rows
+
+
+def _basics(ids: set[int], year: int) -> list[tuple]:
+    """(id, town, status, output, revenue, R&D) of the firms. Dense ids: two ordered
+    scans merged here; a few: one query joining each firm's figures of the year."""
+    year_col = _table(YearlyFigure, "year")[1]
+    if not ids:
+        return []
+    bounds = _range(ids)
+    if bounds is not None:
+        figures = {row[0]: row[1:] for row in _by_id(
+            YearlyFigure, "enterprise", FIGURE_FIELDS, ids, f"{year_col} = %s", (year,),
+            bounds=bounds)}
+        none = (None, None, None)
+        return [(pk, town, status, *figures.get(pk, none)) for pk, town, status
+                in _by_id(Enterprise, "id", ["town_id", "status"], ids, bounds=bounds)]
+    firm_table, pk, town, status = _table(Enterprise, "id", "town_id", "status")
+    fig_table, fig_firm, *fig_cols = _table(YearlyFigure, "enterprise", *FIGURE_FIELDS)
+    sql = (f"SELECT e.{pk}, e.{town}, e.{status}, {', '.join('f.' + c for c in fig_cols)} "
+           f"FROM {firm_table} e LEFT JOIN {fig_table} f ON f.{fig_firm} = e.{pk} "
+           f"AND f.{year_col} = %s WHERE e.{pk} IN ({{}})")
+    rows: list[tuple] = []
+    for chunk in _chunks(sorted(ids)):
+        rows += _select(sql.format(_placeholders(len(chunk))), [year, *chunk])
+    return rows
+
+
+def _firms_by_id(ids: set[int], year: int, detail_ids: set[int] | None) -> list[ck.Firm]:
+    """The firms with their year's figures (万元 → 元). Town, status and figures come
+    for all; name and tags only for `detail_ids` (None: for all), because reading them
+    costs more than the rest for a city's 300,000 firms and the figures name only
+    masters and suppliers."""
+    details = {row[0]: row[1:] for row in _by_id(
+        Enterprise, "id", ["name", *TAG_FIELDS], ids if detail_ids is None else detail_ids & ids)}
+    active = set(ACTIVE_STATUSES)
     out = []
-    ordered = sorted(ids)
-    for start in range(0, len(ordered), 5000):
-        chunk = ordered[start:start + 5000]
-        figures = {e: (o, r, rd) for e, o, r, rd in YearlyFigure.objects.filter(
-            year=year, enterprise_id__in=chunk).values_list(
-            "enterprise_id", "output_value", "revenue", "rd_spend")}
-        for pk, *values in Enterprise.objects.filter(pk__in=chunk).values_list("pk", *FIRM_FIELDS):
-            out.append(_firm(pk, (*values, *figures.get(pk, (None, None, None)))))
+    firm = ck.Firm
+    # Positional (id, town, active, output, name, revenue, R&D intensity, tags) and no
+    # work for absent details: this loop runs for every firm of the city.
+    for pk, town, status, output, revenue, rd in _basics(ids, year):
+        if revenue is not None:
+            revenue = float(revenue)
+            rd = float(rd) / revenue if rd and revenue else None
+            revenue *= WAN
+        else:
+            rd = None
+        detail = details.get(pk)
+        if detail is None:
+            out.append(firm(pk, town, status in active, float(output or 0) * WAN, "", revenue, rd))
+        else:
+            out.append(firm(pk, town, status in active, float(output or 0) * WAN, detail[0],
+                            revenue, rd, tuple(compress(_TAG_LABELS, detail[1:]))))
     return out
 
 
@@ -136,22 +273,70 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def chain_summary(chain: Chain, towns: Iterable[int] | None = None) -> dict[str, Any]:
-    """The chain's figures and per-node gaps as plain data, cached per data version."""
+def chain_summary(chain: Chain, towns: Iterable[int] | None = None, *,
+                  allow_stale: bool = False) -> dict[str, Any]:
+    """The chain's figures and per-node gaps as plain data, cached per data version.
+
+    Computed on the spot when the cache has none for the current version, unless
+    `allow_stale` (the chain page) and earlier figures exist: then those are returned
+    with `stale` True, so the page says they are as of `computed_at` and being
+    recomputed, and one background thread recomputes them (setting
+    LIANZHANG_FIGURES_IN_BACKGROUND, default on). A page view then never waits for
+    a recompute after a write; exports and snapshots always get current figures."""
     town_key = ",".join(map(str, sorted(towns))) if towns is not None else "city"
-    key = f"lianzhang:chain:{chain.pk}:{town_key}:{data_version()}"
-    cached = cache.get(key)
+    base = f"lianzhang:chain:{chain.pk}:{town_key}"
+    version = scoped_version(chain_scope(chain.pk))  # writes to other chains' links keep it
+    cached = cache.get(f"{base}:{version}")
     if cached is not None:
         return cached
+    if allow_stale and getattr(settings, "LIANZHANG_FIGURES_IN_BACKGROUND", True):
+        latest = cache.get(f"{base}:latest")
+        if latest is not None:
+            if cache.add(f"{base}:refreshing:{version}", True, 600):  # one thread a version
+                start_refresh(chain.pk, None if towns is None else sorted(towns), version)
+            return {**latest, "stale": True}
+    return _compute_summary(chain, towns, base, version)
+
+
+def _compute_summary(chain: Chain, towns: Iterable[int] | None, base: str, version: str
+                     ) -> dict[str, Any]:
+    # `version` was read before the data: figures stored under it are never older
+    # than the data it names (a write during the computation bumps past it).
+    start = time.perf_counter()
     year = figure_year()
     data = load_gap_data([chain], year, towns)
     figures = ck.chain_figures(data, chain.pk)
     result = {
         "year": year, "computed_at": timezone.now().isoformat(), "figures": _plain(figures),
         "node_firms": {str(k): sorted(v) for k, v in data.node_firms.items()},
+        "stale": False, "seconds": round(time.perf_counter() - start, 3),
     }
-    cache.set(key, result, 3600)
+    cache.set(f"{base}:{version}", result, 3600)
+    cache.set(f"{base}:latest", result, None)  # what a page shows, labelled, meanwhile
     return result
+
+
+def refresh_summary(chain_id: int, towns: list[int] | None, version: str) -> None:
+    """Compute and cache the chain's figures for `version` (the background refresh)."""
+    chain = Chain.objects.filter(pk=chain_id).first()
+    if chain is not None:
+        town_key = ",".join(map(str, towns)) if towns is not None else "city"
+        _compute_summary(chain, towns, f"lianzhang:chain:{chain_id}:{town_key}", version)
+
+
+def _refresh_thread(chain_id: int, towns: list[int] | None, version: str) -> None:
+    try:
+        refresh_summary(chain_id, towns, version)
+    except Exception:  # a thread has no caller to raise to: log it; pages stay labelled stale
+        logger.exception("recomputing the figures of chain %s failed", chain_id)
+    finally:
+        connections.close_all()  # this thread's own connection
+
+
+def start_refresh(chain_id: int, towns: list[int] | None, version: str) -> None:
+    """Recompute the chain's figures in a daemon thread (tests replace this)."""
+    threading.Thread(target=_refresh_thread, args=(chain_id, towns, version), daemon=True,
+                     name=f"chain-figures-{chain_id}").start()
 
 
 def town_lqs() -> ck.LQResult:

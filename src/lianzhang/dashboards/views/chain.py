@@ -3,6 +3,7 @@ the attraction roadmap, the innovation map and the six lists; plus the node pane
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from typing import Any
 
@@ -145,9 +146,12 @@ def chain_page(request: HttpRequest, pk: int) -> HttpResponse:
                                "can_snapshot": user_can(request.user, ChainSnapshot, "add")}
     if version is None:
         return render(request, "dashboards/chain.html", context)
-    summary = chain_summary(chain)
+    # Right after a write the page may show the previous figures, labelled with the
+    # time they were computed, while new ones are computed in the background.
+    summary = chain_summary(chain, allow_stale=True)
     figures = summary["figures"]
     gaps = {str(g["node_id"]): g for g in figures["gaps"]["nodes"]}
+    context["computed_at"] = datetime.datetime.fromisoformat(summary["computed_at"])
     nodes = list(version.nodes.order_by("level", "position"))
     context.update(summary=summary, figures=figures, year=summary["year"],
                    masters=Enterprise.objects.filter(pk__in=figures["masters"]).order_by("name"))
