@@ -92,16 +92,22 @@ def _codes(texts: Sequence[str], ngram: tuple[int, int]) -> tuple[np.ndarray, np
                        0xFFFF).astype(np.int64)
     doc = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
     docs, codes = [], []
-    for n in range(ngram[0], ngram[1] + 1):
+    code = chars | (1 << 16)  # n = 1: the length above one 16-bit character
+    for n in range(1, ngram[1] + 1):
         if len(chars) < n:
-            continue
+            break
         m = len(chars) - n + 1
-        code = np.full(m, n, dtype=np.int64)
-        for k in range(n):
-            code = (code << 16) | chars[k:k + m]
+        if n > 1:
+            # The (n-1)-gram code with its length raised by one (no carry: the length
+            # sits above the characters), shifted, plus the next character.
+            code = ((code[:m] + (1 << (16 * (n - 1)))) << 16) | chars[n - 1:n - 1 + m]
+        if n < ngram[0]:
+            continue
         same = doc[:m] == doc[n - 1:n - 1 + m]  # the n-gram must not span two texts
         docs.append(doc[:m][same])
         codes.append(code[same])
+    if not codes:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
     return np.concatenate(docs), np.concatenate(codes)
 
 
