@@ -23,6 +23,7 @@ from sklearn.preprocessing import normalize as l2_normalize
 from .codes import normalize_code, section_of
 from .ngrams import CharNgramTfidf
 from .records import Record, product_shares
+from .textnorm import NormalizedFields
 from .textnorm import fast_normalize as normalize
 
 __all__ = ["Featurizer", "code_tokens", "FIELDS"]
@@ -66,27 +67,38 @@ class Featurizer:
 
     # --- field texts ----------------------------------------------------------------
     @staticmethod
-    def _products(records: Sequence[Record]) -> tuple[sp.csr_matrix, list[str]]:
+    def _products(records: Sequence[Record], fields: NormalizedFields | None = None
+                  ) -> tuple[sp.csr_matrix, list[str]]:
         """Record × product share matrix and the flat list of normalised product names.
 
         Products are wrapped in ^…$ so n-grams at a product's end (its head noun in
-        Chinese: 空调压缩机 is a 压缩机) are features of their own."""
+        Chinese: 空调压缩机 is a 压缩机) are features of their own. `fields`: the batch
+        already normalised (`normalize_fields`), used when it is exact."""
         rows, cols, vals, flat = [], [], [], []
         for r, rec in enumerate(records):
-            for product, share in zip(rec.products, product_shares(rec), strict=True):
+            names = (fields.fields(r)[0] if fields is not None
+                     else [normalize(p) for p in rec.products])
+            for product, share in zip(names, product_shares(rec), strict=True):
                 rows.append(r)
                 cols.append(len(flat))
                 vals.append(share)
-                flat.append("^" + normalize(product) + "$")
+                flat.append("^" + product + "$")
         shape = (len(records), len(flat))
         return sp.csr_matrix((np.asarray(vals, np.float32), (rows, cols)), shape=shape), flat
 
-    def _field(self, records: Sequence[Record], field: str) -> list[str]:
-        """The texts of one simple field."""
+    def _field(self, records: Sequence[Record], field: str,
+               fields: NormalizedFields | None = None) -> list[str]:
+        """The texts of one simple field (name and text from `fields` when given)."""
         if field == "name":
+            if fields is not None:
+                return [fields.fields(r)[2] for r in range(len(records))]
             return [normalize(r.name) for r in records]
         if field == "text":
+            if fields is not None:
+                return [fields.fields(r)[1] for r in range(len(records))]
             return [normalize(r.text) for r in records]
+        # The doc block is normalised whole: NFKC of a concatenation is not always the
+        # concatenation of the parts' NFKC, so it is not taken from `fields`.
         if field == "doc":
             return [normalize(r.name + "".join(r.products)) for r in records]
         return [code_tokens(r.industry_code) for r in records]
@@ -119,17 +131,23 @@ class Featurizer:
             self.vectorizers[field] = vec
         return self
 
-    def transform(self, records: Sequence[Record]) -> sp.csr_matrix:
-        """Sparse features, one l2-normalised block per field times the field's weight."""
+    def transform(self, records: Sequence[Record],
+                  fields: NormalizedFields | None = None) -> sp.csr_matrix:
+        """Sparse features, one l2-normalised block per field times the field's weight.
+
+        `fields`: the batch's fields normalised once by the caller (the keyword stage
+        needs them too); ignored unless exact, so the features never differ."""
+        if fields is not None and not fields.exact:
+            fields = None
         blocks = []
         for field, vec in self.vectorizers.items():
             if field == "products":
-                share, flat = self._products(records)
+                share, flat = self._products(records, fields)
                 block = share @ vec.transform(flat) if flat else sp.csr_matrix(
                     (len(records), self._width(vec)), dtype=np.float32)
                 block = l2_normalize(block)
             else:
-                block = vec.transform(self._field(records, field))
+                block = vec.transform(self._field(records, field, fields))
             blocks.append(block * np.float32(self.weights[field]))
         if not blocks:
             return sp.csr_matrix((len(records), 0), dtype=np.float32)

@@ -191,9 +191,10 @@ class Mapper:
                 raise MappingCancelled("挂链运行已取消，未写入任何结果")
             batch = records[start:start + size]
             with gc_paused():
-                # Every field normalised once per batch; the keyword stage scans it.
+                # Every field normalised once per batch; the keyword and model stages share it.
                 fields = normalize_fields(batch)
-                margins = self.model.decision(batch) if self.model is not None else None
+                margins = (self.model.decision(batch, fields) if self.model is not None
+                           else None)
                 cands = self._candidates(batch, margins, fields)
                 scores = self.combiner.scores(cands.features())
                 chosen = top_k_rows(cands.record, cands.node, scores, top_k)

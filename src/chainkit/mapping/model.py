@@ -20,8 +20,10 @@ import scipy.sparse as sp
 from sklearn.svm import LinearSVC
 
 from .features import Featurizer
+from .ngrams import sparse_dot_dense
 from .records import Example, Record
 from .taxonomy import Taxonomy
+from .textnorm import NormalizedFields
 
 __all__ = ["LinearNodeModel", "softmax"]
 
@@ -73,8 +75,9 @@ class _Linear:
         return cls(sp.csr_matrix(coef), intercept, classes)
 
     def decision(self, x: sp.csr_matrix) -> np.ndarray:
-        """Margins, records × classes."""
-        out = (x @ self.weights).toarray()
+        """Margins, records × classes (the product comes out dense, so it is written
+        into a dense array directly: see `ngrams.sparse_dot_dense`)."""
+        out = sparse_dot_dense(x, self.weights)
         out += self.intercept
         return out
 
@@ -165,12 +168,13 @@ class LinearNodeModel:
         """Node indices the model can score (others get no model score)."""
         return self.leaf.classes if self.leaf is not None else np.zeros(0, dtype=np.int64)
 
-    def decision(self, records: Sequence[Record]) -> np.ndarray:
+    def decision(self, records: Sequence[Record],
+                 fields: NormalizedFields | None = None) -> np.ndarray:
         """Margins, records × `classes`, with the parent's margin mixed in and the
-        rejected-link penalty applied."""
+        rejected-link penalty applied. `fields`: the batch normalised by the caller."""
         if self.leaf is None:
             return np.zeros((len(records), 0), dtype=np.float32)
-        x = self.featurizer.transform(records)
+        x = self.featurizer.transform(records, fields)
         scores = self.leaf.decision(x)
         if self.parent is not None:  # model files from before the parent was folded in
             pscores = self.parent.decision(x)

@@ -168,3 +168,26 @@ def test_it_normalises_a_batch_like_each_field_alone():
             assert products == [fast_normalize(p) for p in rec.products]
             assert (text, name) == (fast_normalize(rec.text), fast_normalize(rec.name))
     assert normalize_fields([]).parts == [""] and len(normalize_fields([]).first) == 1
+
+
+def test_it_gives_the_model_the_same_features_from_shared_normalised_fields():
+    from chainkit.mapping.features import Featurizer
+
+    rng = random.Random(7)
+    # Marks that NFKC composes with the character before them: a field boundary must stop it.
+    pool = [*POOL, "e", "\u0301", "ｶ", "\uff9e", "\u0308"]
+
+    def text(n: int) -> str:
+        return "".join(rng.choice(pool) for _ in range(rng.randint(0, n)))
+
+    records = [Record(id=str(i), name=text(12), text=text(40),
+                      products=tuple(text(8) for _ in range(rng.randint(0, 4))))
+               for i in range(300)]
+    clean = [Record(id=r.id, name=r.name.replace("\x00", ""), text=r.text.replace("\x00", ""),
+                    products=tuple(p.replace("\x00", "") for p in r.products)) for r in records]
+    feat = Featurizer(doc_weight=1.2).fit(clean)
+    for batch in (clean, records):  # exact fields are used; inexact ones are ignored
+        fields = normalize_fields(batch)
+        assert fields.exact == (batch is clean)
+        plain, shared = feat.transform(batch), feat.transform(batch, fields)
+        assert plain.shape == shared.shape and (plain != shared).nnz == 0
