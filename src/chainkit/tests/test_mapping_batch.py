@@ -191,3 +191,17 @@ def test_it_gives_the_model_the_same_features_from_shared_normalised_fields():
         assert fields.exact == (batch is clean)
         plain, shared = feat.transform(batch), feat.transform(batch, fields)
         assert plain.shape == shared.shape and (plain != shared).nnz == 0
+
+
+def test_it_builds_the_code_block_from_cached_rows_exactly():
+    from chainkit.mapping.features import Featurizer, code_tokens
+
+    codes = ["3442", "C3442", "34", "", "3425", "3442", "9999", "c", "34-42", "3442"]
+    records = [Record(id=str(i), name="甲", industry_code=c) for i, c in enumerate(codes)]
+    feat = Featurizer().fit(records[:6])
+    vec = feat.vectorizers["code"]
+    for _ in range(2):  # the second pass is served from the cache
+        got = feat._code_block(records, vec)
+        want = vec.transform([code_tokens(c) for c in codes])
+        assert got.shape == want.shape and abs(got - want).max() == 0
+    assert feat._code_block([], vec).shape == (0, len(vec.vocabulary_))
