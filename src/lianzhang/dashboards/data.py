@@ -309,6 +309,9 @@ def _compute_summary(chain: Chain, towns: Iterable[int] | None, base: str, versi
     result = {
         "year": year, "computed_at": timezone.now().isoformat(), "figures": _plain(figures),
         "node_firms": {str(k): sorted(v) for k, v in data.node_firms.items()},
+        # 共性配套 and common suppliers (DESIGN §4), for the attraction roadmap tab.
+        "common_parts": _plain(ck.common_parts(data, chain.pk)),
+        "common_suppliers": _plain(ck.common_suppliers(data, chain.pk)),
         "stale": False, "seconds": round(time.perf_counter() - start, 3),
     }
     cache.set(f"{base}:{version}", result, 3600)

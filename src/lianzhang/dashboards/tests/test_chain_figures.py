@@ -91,6 +91,25 @@ def test_it_renders_every_tab_with_its_definitions(world, chain_world):
     assert "短板" in panel and "青岛丙光电有限公司" in panel
 
 
+def test_it_lists_common_parts_and_suppliers_of_two_masters_on_the_roadmap(world, chain_world):
+    from lianzhang.chains.models import ChainMaster
+    from lianzhang.enterprises.models import Enterprise, SupplyTie
+
+    n, firms = chain_world["nodes"], chain_world["firms"]
+    hisense = Enterprise.objects.create(name="海信家电集团股份有限公司", town=world.town_a)
+    ChainMaster.objects.create(chain=world.chain_a, enterprise=hisense)
+    SupplyTie.objects.create(supplier=firms["motor_a"], customer=hisense, node=n["电机"],
+                             year=2024, annual_value=200)
+    page = _client(world).get(reverse("dashboards:chain", args=[world.chain_a.pk])
+                              + "?tab=roadmap").content.decode()
+    parts = page.split("data-common-parts", 1)[1].split("</table>", 1)[0]
+    suppliers = page.split("data-common-suppliers", 1)[1].split("</table>", 1)[0]
+    # 电机 is bought by both masters (k = 2); 压缩机 and 显示面板 only by 海尔.
+    assert "电机" in parts and "压缩机" not in parts and "显示面板" not in parts
+    assert "≥ 2" in parts or "2 家" in parts
+    assert "青岛甲电机有限公司" in suppliers and "青岛乙电机有限公司" not in suppliers
+
+
 def test_it_says_so_when_a_chain_has_no_published_map(world, chain_world):
     from lianzhang.chains.models import Chain
 

@@ -162,6 +162,9 @@ def chain_page(request: HttpRequest, pk: int) -> HttpResponse:
         context.update(panorama=_panorama(version, metric), metric=metric)
     elif tab == "roadmap":
         context["roadmap"] = _roadmap(list(figures["gaps"]["nodes"]), request.user)
+        # Figures cached before these were added lack them until the next recompute.
+        context.update(common_parts=summary.get("common_parts"),
+                       common_suppliers=summary.get("common_suppliers"))
     elif tab == "innovation":
         platforms = InnovationPlatform.objects.restrict(request.user, "view").filter(
             nodes__map=version).prefetch_related("nodes").distinct()
