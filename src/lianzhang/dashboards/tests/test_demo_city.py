@@ -47,3 +47,8 @@ def test_it_shows_the_demo_city_as_design_describes(db):
     client.post(reverse("login"), {"username": "lianzhang", "password": "Lianzhang@2026"})
     page = client.get(reverse("dashboards:chain", args=[appliance.pk])).content.decode()
     assert "海尔" in page and "data-supporting-kind=\"value\"" in page
+    # The six lists are filled on the demo: key matters and the 短板需求 by kind.
+    lists = client.get(reverse("dashboards:chain", args=[appliance.pk]) + "?tab=lists"
+                       ).content.decode()
+    assert "千亿级集群" in lists and "变频压缩机电机与控制技术攻关" in lists
+    assert "链主企业本地采购奖励政策" in lists
