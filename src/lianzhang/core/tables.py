@@ -14,7 +14,7 @@ class BaseTable(tables.Table):
     """Common table settings: the object's name links to its detail page."""
 
     class Meta:
-        attrs = {"class": "table table-vcenter card-table table-striped"}
+        attrs = {"class": "table table-vcenter card-table table-striped lz-list"}
         empty_text = _("No objects match.")
         template_name = "django_tables2/bootstrap5-responsive.html"
 
