@@ -226,7 +226,7 @@ TASKS = {
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
-DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-vcenter card-table table-striped"}
+DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-vcenter card-table table-striped lz-list"}
 
 LOGGING = {
     "version": 1,
