@@ -14,8 +14,8 @@ class AttractionConfig(AppConfig):
     verbose_name = _("attraction")
 
     def ready(self) -> None:
-        # Register object types, menu links and demo steps.
-        from . import views  # noqa: F401
+        # Register object types, menu links, periodic jobs and demo steps.
+        from . import jobs, views  # noqa: F401
 
         try:
             importlib.import_module(f"{self.name}.demo")

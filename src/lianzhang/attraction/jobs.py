@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from lianzhang.chains.models import Chain
 from lianzhang.core.jobs import JobRunner, register_runner
+from lianzhang.core.schedule import register_periodic
 
 __all__ = ["RecommendationBatchJob", "LeadReminderJob", "start_batch"]
 
@@ -39,6 +40,7 @@ class RecommendationBatchJob(JobRunner):
         return stats
 
 
+@register_periodic("daily")
 @register_runner
 class LeadReminderJob(JobRunner):
     """E-mails owners their leads with missed service deadlines."""

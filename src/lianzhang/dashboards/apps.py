@@ -15,7 +15,7 @@ class DashboardsConfig(AppConfig):
 
     def ready(self) -> None:
         # Register object types, menu links and demo steps.
-        from . import checks, scopes, views  # noqa: F401
+        from . import checks, scopes, snapshots, views  # noqa: F401
 
         scopes.register()  # link writes invalidate only their chain's figures
 

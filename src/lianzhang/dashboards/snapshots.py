@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from lianzhang.chains.models import Chain
 from lianzhang.core.jobs import JobRunner, register_runner
+from lianzhang.core.schedule import register_periodic
 
 from .data import chain_summary, today
 from .models import ChainSnapshot
@@ -46,10 +47,11 @@ def trend(chain: Chain) -> dict[str, Any]:
     return out
 
 
+@register_periodic("monthly")
 @register_runner
 class SnapshotJob(JobRunner):
-    """Snapshots of every chain with a published map (run monthly from cron:
-    `lianzhang snapshot_chains`)."""
+    """Snapshots of every chain with a published map, once a month (`core.schedule`;
+    `lianzhang snapshot_chains` takes one by hand)."""
 
     kind = "dashboards.snapshot"
     name = gettext_lazy("Chain snapshots")

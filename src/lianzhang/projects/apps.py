@@ -14,8 +14,8 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("projects")
 
     def ready(self) -> None:
-        # Register object types, menu links and demo steps.
-        from . import views  # noqa: F401
+        # Register object types, menu links, periodic jobs and demo steps.
+        from . import reminders, views  # noqa: F401
 
         try:
             importlib.import_module(f"{self.name}.demo")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from chainkit.projects import add_months
 from lianzhang.core.jobs import JobRunner, register_runner
+from lianzhang.core.schedule import register_periodic
 
 from .choices import ReportStatus, Stage
 from .conf import report_due_day
@@ -65,6 +66,7 @@ def reminder_lines(month: date, projects: QuerySet[Project] | None = None) -> li
     return lines
 
 
+@register_periodic("daily")
 @register_runner
 class ReportReminderJob(JobRunner):
     """List the towns and projects that missed the due day of a month."""
