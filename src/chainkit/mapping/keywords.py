@@ -29,9 +29,10 @@ from typing import NamedTuple
 import ahocorasick
 import numpy as np
 
+from ..runtime import gc_paused
 from .records import Record, product_shares
 from .taxonomy import Taxonomy
-from .textnorm import NormalizedFields, gc_paused, normalize_fields
+from .textnorm import NormalizedFields, normalize_fields
 from .textnorm import fast_normalize as normalize
 
 __all__ = ["KeywordIndex", "KeywordHit", "KeywordMatch", "FIELD_WEIGHTS"]
@@ -208,6 +209,8 @@ def _result(best: dict[tuple[int, int, str], tuple[float, float, str | None]],
         hit = _new_hit(KeywordHit, (keywords[kid], field_name, product, rstrength))
         prev = out.get(node)
         if prev is None:
+            # Written as the noisy-or from 0.0 on purpose: 1 - (1 - s) is not always s
+            # in floating point, and scores must stay bit-identical to the per-hit form.
             out[node] = (1.0 - (1.0 - 0.0) * (1.0 - strength), [hit])
         else:
             prev[1].append(hit)

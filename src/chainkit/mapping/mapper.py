@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from ..errors import InputError
+from ..runtime import gc_paused
 from .candidates import (
     Candidates,
     build_candidates,
@@ -35,7 +36,7 @@ from .keywords import FIELD_WEIGHTS, KeywordIndex
 from .model import LinearNodeModel, softmax
 from .records import Example, Record
 from .taxonomy import Taxonomy
-from .textnorm import NormalizedFields, gc_paused, normalize_fields
+from .textnorm import NormalizedFields, normalize_fields
 
 __all__ = ["Mapper", "MapperConfig", "MappingCancelled"]
 

@@ -6,15 +6,13 @@ Money in the database is 万元; the engine works in 元."""
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime
-import gc
 import logging
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from itertools import compress
 from operator import itemgetter
 from typing import Any
@@ -26,6 +24,7 @@ from django.db.models import Max, Model, Sum
 from django.utils import timezone
 
 from chainkit import gaps as ck
+from chainkit.runtime import gc_paused
 from lianzhang.chains.models import Chain, ChainMaster, ChainNode, MapVersion
 from lianzhang.core.versioning import data_version, scoped_version
 from lianzhang.enterprises.choices import ACTIVE_STATUSES
@@ -81,32 +80,19 @@ def load_gap_data(chains: list[Chain], year: int, towns: Iterable[int] | None = 
                   *, details: bool = False) -> ck.GapData:
     """Index the chains' published-map nodes and everything hanging on them.
 
-    One chain's links are read by node id through the (node, status) index, so it
-    reads only its own ~1/24 of them instead of every link joined to its node (every
-    chain's: one pass over the table, see `_link_rows`); they come as bare (firm, node,
-    status, score) rows that the engine takes as they are.
+    One chain's links are read by node id from the covering (node, status, enterprise,
+    score) index, so it reads only its own ~1/24 of them instead of every link joined
+    to its node (every chain's: one pass over the table, see `_link_rows`); they come
+    as bare (firm, node, status, score) rows that the engine takes as they are.
     The linked firms, masters and suppliers are then read once each by id, with their
     year's figures. Link and firm rows skip the ORM (see `_select`).
 
     Masters and suppliers come with name and tags; other linked firms only with town,
     status and figures unless `details` (the chain figures name only masters and
     suppliers; the chain-master shortlist, which ranks linked firms, needs details)."""
-    with _no_gc():
+    # Building a million tuples, firms and sets: see gc_paused.
+    with gc_paused():
         return _load(chains, year, towns, details)
-
-
-@contextlib.contextmanager
-def _no_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector: building a million tuples, firms and sets
-    (none of them in reference cycles) otherwise triggers full collections that scan
-    every one of them again, ~20 % of the load time at city scale."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 def _load(chains: list[Chain], year: int, towns: Iterable[int] | None, details: bool
@@ -162,7 +148,7 @@ def _placeholders(n: int) -> str:
 
 def _link_rows(node_ids: set[int]) -> list[tuple]:
     """(firm, node, status, score) of the qualifying links on the nodes. A few chains'
-    nodes are looked up in the (node, status) index; for most of the nodes (every
+    nodes are read from the covering (node, status, enterprise, score) index; for most of the nodes (every
     chain: the town and gap pages) one pass over the table is 2–3× faster than
     hopping through the index, and links to other nodes are dropped here."""
     table, firm, node, status, score = _table(NodeLink, "enterprise", "node", "status", "score")
@@ -273,6 +259,12 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _summary_key(chain_id: int, towns: Iterable[int] | None) -> str:
+    """The cache key prefix of one chain's figures for a town scope (or the city)."""
+    town_key = ",".join(map(str, sorted(towns))) if towns is not None else "city"
+    return f"lianzhang:chain:{chain_id}:{town_key}"
+
+
 def chain_summary(chain: Chain, towns: Iterable[int] | None = None, *,
                   allow_stale: bool = False) -> dict[str, Any]:
     """The chain's figures and per-node gaps as plain data, cached per data version.
@@ -283,8 +275,7 @@ def chain_summary(chain: Chain, towns: Iterable[int] | None = None, *,
     recomputed, and one background thread recomputes them (setting
     LIANZHANG_FIGURES_IN_BACKGROUND, default on). A page view then never waits for
     a recompute after a write; exports and snapshots always get current figures."""
-    town_key = ",".join(map(str, sorted(towns))) if towns is not None else "city"
-    base = f"lianzhang:chain:{chain.pk}:{town_key}"
+    base = _summary_key(chain.pk, towns)
     version = scoped_version(chain_scope(chain.pk))  # writes to other chains' links keep it
     cached = cache.get(f"{base}:{version}")
     if cached is not None:
@@ -323,8 +314,7 @@ def refresh_summary(chain_id: int, towns: list[int] | None, version: str) -> Non
     """Compute and cache the chain's figures for `version` (the background refresh)."""
     chain = Chain.objects.filter(pk=chain_id).first()
     if chain is not None:
-        town_key = ",".join(map(str, towns)) if towns is not None else "city"
-        _compute_summary(chain, towns, f"lianzhang:chain:{chain_id}:{town_key}", version)
+        _compute_summary(chain, towns, _summary_key(chain_id, towns), version)
 
 
 def _refresh_thread(chain_id: int, towns: list[int] | None, version: str) -> None:
