@@ -67,6 +67,17 @@ class ObjectType:
         return cls.model._meta.model_name
 
     @classmethod
+    def url_plural(cls) -> str:
+        """The model name as a plural URL segment (`regions`, `leadactivities`): the
+        web pages and the API use the same one."""
+        name = cls.model_name()
+        if name.endswith("y") and name[-2:-1] not in tuple("aeiou"):
+            return name[:-1] + "ies"
+        if name.endswith(("s", "x", "ch", "sh")):
+            return name + "es"
+        return name + "s"
+
+    @classmethod
     def url_name(cls, view: str = "") -> str:
         """Namespaced URL name: `<app>:<model>` for the detail page, else
         `<app>:<model>_<view>`."""

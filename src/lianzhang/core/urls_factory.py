@@ -27,7 +27,7 @@ def object_urls(app_label: str) -> list[URLPattern]:
         if object_type.app_label() != app_label:
             continue
         name = object_type.model_name()
-        plural = object_type.model._meta.model_name + "s"
+        plural = object_type.url_plural()
         views = {
             "list": ObjectListView, "add": ObjectEditView, "import": BulkImportView,
             "detail": ObjectView, "edit": ObjectEditView, "delete": ObjectDeleteView,

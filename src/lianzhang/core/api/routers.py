@@ -46,7 +46,7 @@ def api_urls() -> list[URLPattern | URLResolver]:
     routers: dict[str, DefaultRouter] = {}
     for object_type in registry.values():
         router = routers.setdefault(object_type.app_label(), DefaultRouter())
-        router.register(object_type.model._meta.model_name + "s", viewset_for(object_type),
+        router.register(object_type.url_plural(), viewset_for(object_type),
                         basename=f"{object_type.app_label()}-{object_type.model_name()}")
     routers.setdefault("core", DefaultRouter()).register(
         "changes", ObjectChangeViewSet, basename="core-objectchange")

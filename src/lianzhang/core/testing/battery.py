@@ -85,7 +85,7 @@ class ObjectBattery:
         return reverse(self.object_type.url_name(view), args=args)
 
     def api_list_url(self) -> str:
-        return f"/api/{self.object_type.app_label()}/{self.model._meta.model_name}s/"
+        return f"/api/{self.object_type.app_label()}/{self.object_type.url_plural()}/"
 
     def client_for(self, world: World, name: str) -> Client:
         client = Client()

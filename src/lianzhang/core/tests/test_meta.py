@@ -31,3 +31,13 @@ def test_it_finds_a_battery_for_every_registered_type():
 
 def test_it_audits_every_registered_type():
     assert all(is_audited(t.model) for t in registry.values())
+
+
+def test_it_spells_plural_url_segments_in_english():
+    from django.urls import reverse
+
+    plurals = {t.model_name(): t.url_plural() for t in registry.values()}
+    assert plurals["leadactivity"] == "leadactivities"
+    assert plurals["region"] == "regions"
+    assert reverse("attraction:leadactivity_list") == "/attraction/leadactivities/"
+    assert reverse("api-attraction:attraction-leadactivity-list") == "/api/attraction/leadactivities/"
