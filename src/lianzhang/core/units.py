@@ -11,14 +11,25 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 __all__ = ["UNITS", "UnitError", "canonical_unit", "convert", "parse_amount", "split_unit",
-           "mixed_unit_errors"]
+           "mixed_unit_errors", "unit_pattern"]
 
 # Unit → factor to 万元.
 UNITS = {"元": Decimal("0.0001"), "万元": Decimal(1), "万": Decimal(1), "亿元": Decimal(10000),
          "亿": Decimal(10000)}
 CANONICAL = {"元": "元", "万元": "万元", "万": "万元", "亿元": "亿元", "亿": "亿元",
              "yuan": "元", "10k yuan": "万元", "100 million yuan": "亿元"}
-_AMOUNT = re.compile(r"^\s*([-+]?[\d,]*\.?\d+)\s*(元|万元|万|亿元|亿)?\s*$")
+
+
+def unit_pattern(names=None) -> str:
+    """A regex alternation of unit names (default: every name `canonical_unit` reads),
+    longest first so that 万元 wins over 万: other modules' patterns are built from
+    this table instead of spelling the names again."""
+    names = CANONICAL if names is None else names
+    return "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))
+
+
+# Cells carry the Chinese unit names only.
+_AMOUNT = re.compile(rf"^\s*([-+]?[\d,]*\.?\d+)\s*({unit_pattern(UNITS)})?\s*$")
 
 
 class UnitError(ValueError):

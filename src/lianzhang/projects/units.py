@@ -12,14 +12,14 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from lianzhang.core.tabular import Table, TableError
-from lianzhang.core.units import canonical_unit, convert
+from lianzhang.core.units import canonical_unit, convert, unit_pattern
 
 from .forms.ledger import CANONICAL_HEADERS, LedgerForm
 
 __all__ = ["normalise_units", "WAN", "YI_UNIT"]
 
 WAN, YI_UNIT = "万元", "亿元"
-UNIT_RE = re.compile(r"[（(]\s*(亿元|万元|亿|万|100 million yuan|10k yuan)\s*[)）]", re.I)
+UNIT_RE = re.compile(rf"[（(]\s*({unit_pattern()})\s*[)）]", re.I)
 # The ledger states amounts in 万元 or 亿元 only (元 would be a typo at project scale).
 LEDGER_UNITS = {WAN, YI_UNIT}
 UNIT_COLUMNS = {"单位", "金额单位", "计量单位", "unit"}
@@ -75,7 +75,8 @@ def normalise_units(table: Table) -> Table:
         match = UNIT_RE.search(header)
         name = bases.get(UNIT_RE.sub("", header).strip().lower())
         if name:
-            money[idx] = (name, canonical_unit(match.group(1)) if match else None)
+            # A header unit other than 万元/亿元 (e.g. 元) is refused like a unit column's.
+            money[idx] = (name, _unit_of(match.group(1)) if match else None)
     declared = {unit for _name, unit in money.values() if unit}
     if unit_index is not None:
         for row in table.rows:

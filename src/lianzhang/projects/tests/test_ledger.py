@@ -83,6 +83,9 @@ def test_it_reads_amounts_in_wan_from_headers_or_a_unit_column(world):
      "文件混用了金额单位"),
     (["项目名称", "建设地点", "所属产业链", "总投资"], [["甲", "九龙街道", "智能家电", "3"]],
      "请在表头或“单位”列注明金额单位"),
+    # 元 is a money unit, but not one the ledger accepts (amounts 10,000× off otherwise).
+    (["项目名称", "建设地点", "所属产业链", "总投资（元）"], [["甲", "九龙街道", "智能家电", "300000000"]],
+     "未知单位“元”"),
 ])
 def test_it_refuses_mixed_or_undeclared_units(world, header, rows, message):
     snapshot = Snapshot(Project, ProjectStage, ProjectYearPlan)
