@@ -22,6 +22,8 @@ import numpy as np
 
 from ..errors import InputError
 from ..text import normalize
+from .columns import SEP as _SEP
+from .columns import collect
 from .factors import csr_sum, distance_value, growth_value, local_supply_value, percentile
 from .matching import ProductHierarchy, classify, share_factors_csr
 from .model import (
@@ -37,7 +39,6 @@ from .model import (
 
 __all__ = ["PoolIndex"]
 
-_SEP = "\x00"  # removed from every product and term, so it only ever separates
 
 
 class PoolIndex:
@@ -99,105 +100,45 @@ class PoolIndex:
 
         Raises InputError on duplicate or empty ids and on products/weights of different
         lengths."""
+        cols = collect(firms)
         self = cls()
-        vocab_pos: dict[str, int] = {}
-        vocab: list[str] = []
-        region_pos: dict[str, int] = {"": 0}
-        tag_pos: dict[str, int] = {}
-        firm_ptr = [0]
-        occ_prod: list[int] = []
-        occ_weight: list[float] = []
-        occ_raw: list[int] = []
-        raw_pos: dict[str, int] = {}
-        raw_text: list[str] = []
-        revenue: list[float] = []
-        growth: list[float] = []
-        listed: list[bool] = []
-        supplies: list[int] = []
-        band: list[int] = []
-        region_code: list[int] = []
-        tag_ptr = [0]
-        tag_code: list[int] = []
-        for n, item in enumerate(firms, start=1):
-            firm = item if isinstance(item, Firm) else Firm(**item)
-            fid = str(firm.id).strip()
-            if not fid:
-                raise InputError(f"第 {n} 家企业缺少 id")
-            if fid in self._id_pos:
-                raise InputError(f"企业 id 重复：{fid}")
-            self._id_pos[fid] = len(self.ids)
-            self.ids.append(fid)
-            self.names.append(firm.name)
-            weights = list(firm.weights) or [None] * len(firm.products)
-            if len(weights) != len(firm.products):
-                raise InputError(f"企业 {fid} 的权重个数（{len(weights)}）与产品个数（{len(firm.products)}）不一致")
-            seen: set[str] = set()
-            for raw, w in zip(firm.products, weights, strict=True):
-                key = normalize(raw).replace(_SEP, "")
-                if not key or key in seen:  # a product listed twice counts once
-                    continue
-                seen.add(key)
-                pid = vocab_pos.get(key)
-                if pid is None:
-                    pid = vocab_pos[key] = len(vocab)
-                    vocab.append(key)
-                occ_prod.append(pid)
-                occ_weight.append(math.nan if w is None else float(w))
-                # Display text deduplicated (and the same object as the key when equal):
-                # millions of occurrences must not each hold their own string.
-                rid = raw_pos.get(raw)
-                if rid is None:
-                    rid = raw_pos[raw] = len(raw_text)
-                    raw_text.append(vocab[pid] if key == raw else raw)
-                occ_raw.append(rid)
-            firm_ptr.append(len(occ_prod))
-            revenue.append(math.nan if firm.revenue is None else float(firm.revenue))
-            growth.append(math.nan if firm.growth is None else float(firm.growth))
-            listed.append(bool(firm.listed))
-            supplies.append(int(firm.supplies_local or 0))
-            band.append(-1 if firm.distance_band is None else int(firm.distance_band))
-            region_code.append(region_pos.setdefault(firm.region or "", len(region_pos)))
-            for tag in dict.fromkeys(t.strip() for t in firm.tags if t and t.strip()):
-                tag_code.append(tag_pos.setdefault(tag, len(tag_pos)))
-            tag_ptr.append(len(tag_code))
-
-        self._vocab = vocab
-        self._vocab_pos = vocab_pos
+        self.ids, self.names, self._id_pos = cols.ids, cols.names, cols.id_pos
+        self._vocab, self._vocab_pos = cols.vocab, cols.vocab_pos
         # One text "\0p0\0p1\0…\0": product i starts at _starts[i].
         lengths = np.fromiter((len(p) + 1 for p in self._vocab), dtype=np.int64,
                               count=len(self._vocab))
         self._starts = np.concatenate(([1], 1 + np.cumsum(lengths)[:-1])) if len(lengths) \
             else np.zeros(0, dtype=np.int64)
         self._text = _SEP + _SEP.join(self._vocab) + _SEP
-        self._firm_ptr = np.asarray(firm_ptr, dtype=np.int64)
+        self._firm_ptr = np.asarray(cols.firm_ptr, dtype=np.int64)
         # Rank of each id in sorted order: the deterministic tie-break, sortable in numpy.
         self._id_rank = np.empty(len(self.ids), dtype=np.int64)
         self._id_rank[sorted(range(len(self.ids)), key=self.ids.__getitem__)] = \
             np.arange(len(self.ids))
-        self._occ_prod = np.asarray(occ_prod, dtype=np.int32)
+        self._occ_prod = np.asarray(cols.occ_prod, dtype=np.int32)
         counts = np.diff(self._firm_ptr)
         self._occ_firm = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
-        weights_arr = np.asarray(occ_weight, dtype=np.float64)
+        weights_arr = np.asarray(cols.occ_weight, dtype=np.float64)
         self._occ_share = share_factors_csr(weights_arr, self._firm_ptr).astype(np.float32)
         self._occ_weight = weights_arr.astype(np.float32)
-        self._occ_raw = np.asarray(occ_raw, dtype=np.int32)
-        self._raw_text = raw_text
+        self._occ_raw = np.asarray(cols.occ_raw, dtype=np.int32)
+        self._raw_text = cols.raw_text
         # Product → occurrences, grouped by product (stable: firm order within a product).
         self._prod_occ = np.argsort(self._occ_prod, kind="stable")
         self._prod_ptr = np.concatenate(
             ([0], np.cumsum(np.bincount(self._occ_prod, minlength=len(self._vocab)))))
-        self._revenue = np.asarray(revenue, dtype=np.float64)
+        self._revenue = np.asarray(cols.revenue, dtype=np.float64)
         self._scale = percentile(self._revenue)
-        self._growth = np.asarray(growth, dtype=np.float64)
-        self._listed = np.asarray(listed, dtype=bool)
-        self._supplies = np.asarray(supplies, dtype=np.int32)
-        self._band = np.asarray(band, dtype=np.int8)
-        self._regions = list(region_pos)
-        self._region_code = np.asarray(region_code, dtype=np.int32)
-        self._tags = list(tag_pos)
-        self._tag_pos = tag_pos
-        self._tag_ptr = np.asarray(tag_ptr, dtype=np.int64)
-        self._tag_code = np.asarray(tag_code, dtype=np.int32)
+        self._growth = np.asarray(cols.growth, dtype=np.float64)
+        self._listed = np.asarray(cols.listed, dtype=bool)
+        self._supplies = np.asarray(cols.supplies, dtype=np.int32)
+        self._band = np.asarray(cols.band, dtype=np.int8)
+        self._regions = list(cols.region_pos)
+        self._region_code = np.asarray(cols.region_code, dtype=np.int32)
+        self._tags = list(cols.tag_pos)
+        self._tag_pos = cols.tag_pos
+        self._tag_ptr = np.asarray(cols.tag_ptr, dtype=np.int64)
+        self._tag_code = np.asarray(cols.tag_code, dtype=np.int32)
         valued = set(cls.DEFAULT_VALUED_TAGS if valued_tags is None else valued_tags)
         is_valued = np.array([t in valued for t in self._tags], dtype=np.float64)
         n_valued = csr_sum(is_valued[self._tag_code] if len(self._tag_code) else
