@@ -172,9 +172,10 @@ def rounded(values: np.ndarray, digits: int = 4) -> list[float]:
 
 
 def links_of(cands: Candidates, chosen: np.ndarray, scores: np.ndarray,
-             ids: Sequence[str]) -> list[list[NodeScore]]:
+             ids: Sequence[str], calibrated: bool = False) -> list[list[NodeScore]]:
     """Each record's returned links with their JSON-able evidence (`NodeScore.evidence`),
-    from the `chosen` rows (record order, best first).
+    from the `chosen` rows (record order, best first). `calibrated` says whether the
+    model's probabilities were calibrated on confirmed links (see `Mapper.calibrated`).
 
     One pass over plain Python lists: indexing NumPy arrays element by element costs
     more than building the dictionaries, so every column is converted once."""
@@ -188,7 +189,7 @@ def links_of(cands: Candidates, chosen: np.ndarray, scores: np.ndarray,
         kw, hits = rules[r]
         ev: dict = {}
         if known:  # the model scores this node, whichever stage proposed it
-            ev["model"] = {"probability": p, "rank": rank or None}
+            ev["model"] = {"probability": p, "rank": rank or None, "calibrated": calibrated}
         found = kw.get(node)
         if found is not None:
             ev["keywords"] = [{"keyword": k, "field": f, "product": prod, "strength": st}

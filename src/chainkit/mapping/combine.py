@@ -29,7 +29,7 @@ class NodeScore:
     """One proposed link: node, calibrated score in 0–1 and the evidence behind it.
 
     `evidence` is JSON-able: {"keywords": [{"keyword", "field", "product", "strength"}],
-    "codes": [{"rule", "code", "strength"}], "model": {"probability", "rank"}} with keys
+    "codes": [{"rule", "code", "strength"}], "model": {"probability", "rank", "calibrated"}} with keys
     present only for the stages that contributed."""
 
     node_id: str

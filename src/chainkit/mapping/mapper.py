@@ -85,6 +85,9 @@ class Mapper:
         self.codes: CodeRules | None = None
         self.model: LinearNodeModel | None = None
         self.temperature = 1.0
+        # True once the temperature was fitted on held-out confirmed links: only then
+        # is the model's probability in the evidence a probability one may read.
+        self.calibrated = False
         self.combiner = Combiner()
 
     # --- training -----------------------------------------------------------------------
@@ -117,6 +120,7 @@ class Mapper:
         self._build_rules(taxonomy)
         self.model = None
         self.temperature = 1.0
+        self.calibrated = False
         self.combiner = Combiner()
         if not self.config.use_model:
             return self
@@ -154,6 +158,7 @@ class Mapper:
                 if best is None or loss < best[0]:
                     best = (loss, t)
             self.temperature = best[1]
+            self.calibrated = True
         cands = self._candidates([ex.record for ex in held], margins)
         truth_nodes = np.array([self.taxonomy.index(ex.label) for ex in held])
         targets = (cands.node == truth_nodes[cands.record]).astype(int)
@@ -199,7 +204,7 @@ class Mapper:
                 cands = self._candidates(batch, margins, fields)
                 scores = self.combiner.scores(cands.features())
                 chosen = top_k_rows(cands.record, cands.node, scores, top_k)
-                links = links_of(cands, chosen, scores, ids)
+                links = links_of(cands, chosen, scores, ids, self.calibrated)
                 results.extend(RecordPrediction(rec.id, found)
                                for rec, found in zip(batch, links, strict=True))
             if progress is not None:

@@ -47,7 +47,8 @@ def save_mapper(mapper: Mapper, path: str | os.PathLike) -> None:
     header = {"format": FORMAT, "config": asdict(mapper.config),
               "taxonomy": _taxonomy_rows(mapper.taxonomy),
               "fingerprint": mapper.taxonomy.fingerprint(),
-              "temperature": mapper.temperature, "combiner": mapper.combiner.state(),
+              "temperature": mapper.temperature, "calibrated": mapper.calibrated,
+              "combiner": mapper.combiner.state(),
               "model": None}
     arrays: dict[str, np.ndarray] = {}
     if mapper.model is not None:
@@ -93,6 +94,7 @@ def load_mapper(cls: type[Mapper], path: str | os.PathLike,
     mapper = cls(MapperConfig(**header["config"]))
     mapper._build_rules(stored)
     mapper.temperature = float(header["temperature"])
+    mapper.calibrated = bool(header.get("calibrated", False))
     mapper.combiner = Combiner.from_state(header["combiner"])
     if header["model"] is not None:
         mapper.model = LinearNodeModel.from_state(header["model"], arrays)

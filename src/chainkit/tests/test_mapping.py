@@ -174,8 +174,24 @@ def test_it_maps_with_each_stage_and_shows_evidence():
     assert code.links[0].evidence["codes"] == [{"rule": "3813", "code": "3813", "strength": 0.85}]
     assert model.links[0].node_id == "A2"
     assert model.links[0].evidence["model"]["rank"] == 1
+    # Fitted without calibration (and, below, with too few confirmed links to calibrate
+    # on): the evidence says the probability is not one to read.
+    assert model.links[0].evidence["model"]["calibrated"] is False
+    assert not Mapper().fit(tax, examples()).calibrated
     assert [link.score for link in model.links] == sorted((link.score for link in model.links),
                                                          reverse=True)
+
+
+def test_it_marks_model_probabilities_calibrated_only_when_they_were(tmp_path):
+    many = examples() + [Example(rec(f"{ex.record.id}b", name=ex.record.name + "二厂",
+                                     products=list(ex.record.products)), ex.label)
+                         for ex in examples()]
+    mapper = Mapper().fit(taxonomy(), many)  # 72 confirmed links: a fifth calibrates
+    assert mapper.calibrated
+    mapper.save(tmp_path / "m.npz")
+    loaded = Mapper.load(tmp_path / "m.npz", taxonomy=taxonomy())
+    [pred] = loaded.predict([rec("q", name="驱动九科技", products=["定子绕组"])])
+    assert loaded.calibrated and pred.links[0].evidence["model"]["calibrated"] is True
 
 
 def test_it_is_deterministic_and_survives_save_and_load(tmp_path):

@@ -162,3 +162,19 @@ def test_it_limits_the_review_queue_to_the_users_scope(world, mapped):
     readonly = Client()
     readonly.force_login(world.user("readonly"))
     assert readonly.get(reverse("mapping:review")).status_code == 403
+
+
+def test_it_shows_the_models_rank_not_a_flat_probability_before_it_is_calibrated(world, mapped):
+    nodes, firms = mapped
+    run_mapping(MappingRun.objects.create(chain=world.chain_a, full=True))
+    link = NodeLink.objects.filter(evidence__model__isnull=False).first()
+    assert link is not None and link.evidence["model"]["calibrated"] is False  # no confirmed links
+    client = Client()
+    client.force_login(world.user("admin"))
+    badge = client.get(reverse("mapping:nodelink", args=[link.pk])).content.decode()
+    badge = badge.split("data-evidence", 1)[1]
+    assert f"模型排名第 {link.evidence['model']['rank']}" in badge and "p=" not in badge
+    link.evidence["model"]["calibrated"] = True  # what a calibrated run writes
+    link.save()
+    badge = client.get(reverse("mapping:nodelink", args=[link.pk])).content.decode()
+    assert "p=" in badge.split("data-evidence", 1)[1] and "模型排名" not in badge
