@@ -22,6 +22,10 @@ class RecommendationBatchJob(JobRunner):
 
     kind = "attraction.recommend_batch"
     name = gettext_lazy("Recommendations for all gap nodes")
+    result_labels = {"nodes": gettext_lazy("Gap nodes"),
+                     "recommendations": gettext_lazy("Recommendations saved"),
+                     "pool": gettext_lazy("Firms in the pool"),
+                     "seconds": gettext_lazy("Time taken (s)")}
 
     def run(self, chain_id: int | None = None, top_k: int = 20) -> dict[str, Any]:
         from .services.gaps import gap_nodes
@@ -47,6 +51,9 @@ class LeadReminderJob(JobRunner):
 
     kind = "attraction.lead_reminders"
     name = gettext_lazy("Lead deadline reminders")
+    result_labels = {"overdue": gettext_lazy("Overdue deadlines"),
+                     "emails": gettext_lazy("Reminder e-mails sent"),
+                     "emails_failed": gettext_lazy("Reminder e-mails that could not be sent")}
 
     def run(self) -> dict[str, int]:
         from .models import Lead
@@ -55,6 +62,9 @@ class LeadReminderJob(JobRunner):
         stats = send_reminders(Lead.objects.all())
         self.log(_("%(overdue)d overdue deadline(s); %(emails)d reminder e-mail(s) sent.")
                  % stats)
+        if stats["emails_failed"]:
+            self.log(_("%(emails_failed)d reminder e-mail(s) could not be sent: check the "
+                       "mail server settings.") % stats)
         return stats
 
 

@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .context import change_context
 from .models import Job
@@ -38,10 +39,22 @@ def live_state(job: Job) -> dict[str, Any]:
     return {"done": done, "total": total, "percent": min(percent, 100), "log": log}
 
 
+def _shown(value: Any) -> Any:
+    """A result value as a person reads it: 是/否, lists joined with 、, a mapping as
+    `key：values` pairs joined with ；, anything else unchanged."""
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, (list, tuple)):
+        return "、".join(str(_shown(v)) for v in value) or "—"
+    if isinstance(value, dict):
+        return "；".join(f"{k}：{_shown(v)}" for k, v in value.items()) or "—"
+    return value
+
+
 def labelled_items(data: dict, labels: dict[str, Any]) -> list[tuple[Any, Any]]:
     """(label, value) pairs in the labels' order; unlabelled keys last, shown as they are."""
     ordered = [k for k in labels if k in data] + [k for k in data if k not in labels]
-    return [(labels.get(k, k), data[k]) for k in ordered]
+    return [(labels.get(k, k), _shown(data[k])) for k in ordered]
 
 
 def result_items(job: Job) -> list[tuple[Any, Any]] | None:

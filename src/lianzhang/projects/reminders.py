@@ -73,6 +73,8 @@ class ReportReminderJob(JobRunner):
 
     kind = "projects.reminders"
     name = gettext_lazy("Monthly report reminders")
+    result_labels = {"month": gettext_lazy("Month"),
+                     "towns": gettext_lazy("Projects not submitted, by town")}
 
     def run(self, month: str = "", **_params: Any) -> dict[str, Any]:
         from django.utils import timezone

@@ -212,3 +212,30 @@ def test_it_shows_town_users_only_their_towns_leads(world):
     assert Lead.objects.get(pk=theirs.pk).stage == "lead"
     assert client_for(world, "readonly").post(
         reverse("attraction:lead_move", args=[mine.pk]), {"stage": "contact"}).status_code == 403
+
+
+class RefusingMailServer:
+    """An e-mail backend whose server is unreachable (as on an intranet with no SMTP)."""
+
+    def __init__(self, fail_silently=False, **kwargs):
+        self.fail_silently = fail_silently
+
+    def send_messages(self, messages):
+        if not self.fail_silently:
+            raise ConnectionRefusedError("no mail server")
+        return 0
+
+
+def test_it_reports_reminder_e_mails_the_server_refused_as_not_sent(world, settings):
+    from lianzhang.attraction.services.deadlines import send_reminders
+
+    owner = world.user("town_a")
+    owner.email = "town_a@example.org"
+    owner.save()
+    make_lead(world.town_a, world.chain_a, 1, owner=owner)
+    later = datetime.date.today() + datetime.timedelta(days=5)
+    assert send_reminders(Lead.objects.all(), later) == {"overdue": 2, "emails": 1,
+                                                         "emails_failed": 0}
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingMailServer"
+    assert send_reminders(Lead.objects.all(), later) == {"overdue": 2, "emails": 0,
+                                                         "emails_failed": 1}

@@ -50,6 +50,18 @@ def test_it_runs_a_big_import_as_a_job_that_completes(world, job_settings):
     assert page.status_code == 200 and "12" in page.content.decode()
     progress = client.get(f"{job.get_absolute_url()}progress/", HTTP_ACCEPT="application/json")
     assert progress.json()["status"] == "completed" and progress.json()["percent"] == 100
+    shown = client.get(f"{job.get_absolute_url()}progress/", HTTP_HX_REQUEST="true")
+    result = shown.content.decode().split("data-result", 1)[1]
+    assert "读取行数" in result and "新建对象" in result and "created" not in result
+
+
+def test_it_shows_job_results_in_words():
+    from lianzhang.core.jobs import labelled_items
+
+    items = labelled_items({"towns": {"胶莱街道": ["XM1", "XM2"], "九龙街道": []}, "full": True,
+                            "codes": ["a", "b"], "other": 3}, {"full": "全量", "towns": "未报"})
+    assert items == [("全量", "是"), ("未报", "胶莱街道：XM1、XM2；九龙街道：—"),
+                     ("codes", "a、b"), ("other", 3)]
 
 
 def test_it_leaves_a_failing_big_import_failed_with_nothing_written(world, job_settings):

@@ -32,6 +32,8 @@ class ImportJob(JobRunner):
 
     kind = "core.import"
     name = gettext_lazy("Bulk import")
+    result_labels = {"rows": gettext_lazy("Rows read"),
+                     "created": gettext_lazy("Objects created")}
 
     def run(self, object_type: str, path: str, filename: str) -> dict[str, Any]:
         file_path = Path(path)

@@ -38,3 +38,6 @@ class Command(BaseCommand):
                 stats = send_reminders(Lead.objects.all(), today)
             self.stdout.write(_("%(overdue)d overdue deadline(s); %(emails)d reminder e-mail(s) "
                                 "sent.") % stats)
+            if stats["emails_failed"]:
+                self.stderr.write(_("%(emails_failed)d reminder e-mail(s) could not be sent: "
+                                    "check the mail server settings.") % stats)
