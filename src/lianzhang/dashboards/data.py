@@ -259,6 +259,14 @@ def _plain(value: Any) -> Any:
     return value
 
 
+REFRESH_MARKER_MAX = 600  # seconds
+
+
+def _refresh_marker(base: str, version: str) -> str:
+    """The cache key saying a refresh of these figures for `version` is under way."""
+    return f"{base}:refreshing:{version}"
+
+
 def _summary_key(chain_id: int, towns: Iterable[int] | None) -> str:
     """The cache key prefix of one chain's figures for a town scope (or the city)."""
     town_key = ",".join(map(str, sorted(towns))) if towns is not None else "city"
@@ -283,7 +291,11 @@ def chain_summary(chain: Chain, towns: Iterable[int] | None = None, *,
     if allow_stale and getattr(settings, "LIANZHANG_FIGURES_IN_BACKGROUND", True):
         latest = cache.get(f"{base}:latest")
         if latest is not None:
-            if cache.add(f"{base}:refreshing:{version}", True, 600):  # one thread a version
+            # One thread a version. The marker outlives a normal refresh many times over
+            # but not by much more: if the process running the refresh is recycled, a
+            # view soon after starts another one instead of showing stale figures for long.
+            ttl = int(min(REFRESH_MARKER_MAX, max(30.0, 20 * latest.get("seconds", 1.0))))
+            if cache.add(_refresh_marker(base, version), True, ttl):
                 start_refresh(chain.pk, None if towns is None else sorted(towns), version)
             return {**latest, "stale": True}
     return _compute_summary(chain, towns, base, version)
@@ -322,6 +334,8 @@ def _refresh_thread(chain_id: int, towns: list[int] | None, version: str) -> Non
         refresh_summary(chain_id, towns, version)
     except Exception:  # a thread has no caller to raise to: log it; pages stay labelled stale
         logger.exception("recomputing the figures of chain %s failed", chain_id)
+        # ... and the next view may try again rather than wait for the marker to expire.
+        cache.delete(_refresh_marker(_summary_key(chain_id, towns), version))
     finally:
         connections.close_all()  # this thread's own connection
 

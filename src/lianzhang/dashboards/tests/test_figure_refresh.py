@@ -145,3 +145,22 @@ def test_a_transaction_bumps_the_chains_it_touched_once_at_commit(
     assert len(callbacks) == 1
     assert all(scoped_version(chain_scope(pk)) != v for pk, v in before.items())
     assert _version(UNSCOPED) == unscoped  # link writes leave other caches' versions alone
+
+
+@override_settings(LIANZHANG_FIGURES_IN_BACKGROUND=True)
+def test_a_failed_refresh_lets_the_next_view_try_again(world, chain_world, refreshes, monkeypatch,
+                                                       caplog):
+    _page(world, world.chain_a)
+    _cover_the_compressor(chain_world)
+    _page(world, world.chain_a)
+    assert len(refreshes) == 1
+
+    def broken(*args):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(data, "refresh_summary", broken)
+    monkeypatch.setattr(data.connections, "close_all", lambda: None)  # the test's connection
+    data._refresh_thread(*refreshes[0])  # what the thread runs
+    assert "recomputing the figures" in caplog.text
+    assert "data-stale" in _page(world, world.chain_a)
+    assert len(refreshes) == 2 and refreshes[1] == refreshes[0]  # asked again, same version
