@@ -51,3 +51,34 @@ def test_it_moves_leads_by_drag_and_drop_under_the_servers_rules(world, browser_
     page.wait_for_timeout(500)
     assert Lead.objects.get(pk=lead.pk).stage == "signed"
     assert page.locator(f".lz-col[data-stage='signed'] {card}").count() == 1
+
+
+def test_it_scrolls_the_board_to_reach_a_column_off_screen(world, browser_page, live_server):
+    lead = make_lead(world.town_a, world.chain_a, 1)
+    page = browser_page
+    page.set_viewport_size({"width": 900, "height": 800})  # a normal screen: 3 columns
+    log_in(page, live_server, "admin")
+    page.goto(f"{live_server.url}/attraction/pipeline/")
+    target = page.locator(".lz-col[data-stage='dropped']")
+    assert target.bounding_box()["x"] > 900  # off screen to the right
+    card = page.locator(f".lz-card[data-lead='{lead.pk}']").bounding_box()
+    board = page.locator("[data-board]").bounding_box()
+    page.once("dialog", lambda d: d.accept("企业决定不再投资"))
+    page.mouse.move(card["x"] + 20, card["y"] + 10)
+    page.mouse.down()
+    # Hold the card at the board's right edge. A real browser keeps firing dragover
+    # while the pointer rests; Playwright fires one now and then as the mouse moves,
+    # so wiggle it by a pixel. Once the board starts scrolling it goes on by itself.
+    edge = board["x"] + board["width"] - 20
+    scrolled = "document.querySelector(\"[data-board]\").scrollLeft"
+    for step in range(100):
+        page.mouse.move(edge - step % 2, board["y"] + 60)
+        if page.evaluate(scrolled) > 0:
+            break
+    page.wait_for_function("""() => document.querySelector(".lz-col[data-stage='dropped']")
+        .getBoundingClientRect().right < 900""", timeout=5000)
+    box = target.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 60)
+    page.mouse.up()
+    page.wait_for_selector(f".lz-col[data-stage='dropped'] .lz-card[data-lead='{lead.pk}']")
+    assert Lead.objects.get(pk=lead.pk).stage == "dropped"
