@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -55,7 +56,12 @@ class _Linear:
         if len(classes) < 2:  # one class: nothing to separate; constant score
             return (np.zeros((x.shape[1], 1), np.float32), np.zeros(1, np.float32), classes)
         svm = LinearSVC(C=c, random_state=seed, max_iter=2000)
-        svm.fit(x, y, sample_weight=sample_weight)
+        with warnings.catch_warnings():
+            # With few confirmed links most classes have one example (a node's name):
+            # scikit-learn then guesses "regression problem?", which is wrong here.
+            warnings.filterwarnings("ignore", message="The number of unique classes",
+                                    category=UserWarning)
+            svm.fit(x, y, sample_weight=sample_weight)
         coef = np.asarray(svm.coef_, dtype=np.float32)
         intercept = np.asarray(svm.intercept_, dtype=np.float32)
         if len(classes) == 2:  # liblinear returns one row for two classes

@@ -23,7 +23,8 @@ class ObjectChangeTable(BaseTable):
     """Rows of the global audit list."""
 
     time = tables.DateTimeColumn(format="Y-m-d H:i:s", linkify=lambda record: record.get_url())
-    user_name = tables.Column(verbose_name=_("User"))
+    user_name = tables.Column(verbose_name=_("User"), accessor="actor_label",
+                              order_by=("user_name",))
     action = tables.Column()
     content_type = tables.Column(verbose_name=_("Object type"),
                                  accessor="content_type__name")

@@ -79,6 +79,18 @@ class ObjectChange(models.Model):
         """Refused: change records are permanent."""
         raise ImmutableError("change records cannot be deleted")
 
+    @property
+    def actor_label(self) -> str:
+        """Who made the change, as a person reads it: the user name, or for a background
+        job without a user ("job:<kind>") the job's name."""
+        if self.user_name.startswith("job:"):
+            from lianzhang.core.jobs import runners
+
+            runner = runners.get(self.user_name[4:])
+            if runner is not None:
+                return _("Background job: %(name)s") % {"name": runner.name}
+        return self.user_name
+
     def get_url(self) -> str:
         """The record's page in the audit log."""
         from django.urls import reverse

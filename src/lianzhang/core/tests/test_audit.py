@@ -324,3 +324,17 @@ def test_it_shows_an_objects_change_log_tab(world, history):
     assert response.status_code == 200
     page = response.content.decode()
     assert "data-changelog" in page and "改过" in page
+
+
+def test_it_names_a_background_job_as_the_actor_in_words(world):
+    import lianzhang.dashboards.snapshots  # noqa: F401  (registers the snapshot job)
+
+    with change_context(actor="job:dashboards.snapshot"):
+        Tag.objects.create(name="快照标签", slug="kuaizhao")
+    change = ObjectChange.objects.get(object_repr="快照标签")
+    assert change.user_name == "job:dashboards.snapshot"  # what is stored stays exact
+    assert change.actor_label == "后台任务：产业链指标快照"
+    home = client_for(world, "admin").get("/").content.decode()
+    log = client_for(world, "admin").get("/core/audit/").content.decode()
+    assert "后台任务：产业链指标快照" in home and "后台任务：产业链指标快照" in log
+    assert "job:dashboards.snapshot" not in home

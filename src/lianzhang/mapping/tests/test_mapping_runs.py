@@ -174,6 +174,9 @@ def test_it_shows_the_models_rank_not_a_flat_probability_before_it_is_calibrated
     badge = client.get(reverse("mapping:nodelink", args=[link.pk])).content.decode()
     badge = badge.split("data-evidence", 1)[1]
     assert f"模型排名第 {link.evidence['model']['rank']}" in badge and "p=" not in badge
+    fields = {hit["field"] for hit in link.evidence.get("keywords", [])}
+    words = {"products": "·主营产品", "text": "·经营范围", "name": "·企业名称"}
+    assert fields and all(words[f] in badge for f in fields)
     link.evidence["model"]["calibrated"] = True  # what a calibrated run writes
     link.save()
     badge = client.get(reverse("mapping:nodelink", args=[link.pk])).content.decode()
