@@ -181,3 +181,13 @@ def test_it_shows_the_models_rank_not_a_flat_probability_before_it_is_calibrated
     link.save()
     badge = client.get(reverse("mapping:nodelink", args=[link.pk])).content.decode()
     assert "p=" in badge.split("data-evidence", 1)[1] and "模型排名" not in badge
+
+
+def test_it_names_the_node_code_only_when_a_prefix_matched():
+    from django.template.loader import render_to_string
+
+    html = render_to_string("mapping/evidence.html", {"evidence": {"codes": [
+        {"rule": "344", "code": "3442", "strength": 0.8},
+        {"rule": "3240", "code": "3240", "strength": 0.85}]}})
+    assert "行业代码 3442（节点代码 344）" in html
+    assert "行业代码 3240</span>" in html
