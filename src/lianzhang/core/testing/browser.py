@@ -42,6 +42,11 @@ def browser_page(live_server: Any) -> Iterator[Any]:
             yield page
         finally:
             browser.close()
+            # The test's ORM calls ran beside Playwright's event loop and got their own
+            # connection; close it here, or PostgreSQL cannot drop the test database.
+            from django.db import connections
+
+            connections.close_all()
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
