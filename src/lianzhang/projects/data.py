@@ -8,12 +8,12 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Q, QuerySet
 
 from chainkit import projects as engine
 
 from .choices import Stage
-from .models import ProgressReport, Project, ProjectStage, ProjectYearPlan
+from .models import MoneySum, ProgressReport, Project, ProjectStage, ProjectYearPlan
 
 __all__ = ["project_rows", "year_totals", "yearly_totals", "recent_reports", "month_totals"]
 
@@ -69,7 +69,7 @@ def year_totals(projects: QuerySet[Project], year: int, as_of: date) -> list[eng
     """One row per project: its approved investment in `year` up to `as_of`."""
     first = date(year, 1, 1)
     rows = (_approved(projects).filter(month__gte=first, month__lte=min(as_of, date(year, 12, 1)))
-            .values("project_id").annotate(s=Sum("approved_completed")))
+            .values("project_id").annotate(s=MoneySum("approved_completed")))
     return [engine.ReportRow(r["project_id"], first, r["s"]) for r in rows]
 
 
@@ -95,7 +95,7 @@ def month_totals(projects: QuerySet[Project], year: int, as_of: date) -> dict[in
     `engine.completed_by_month`, in one query)."""
     rows = (_approved(projects.exclude(stage=Stage.TERMINATED))
             .filter(month__gte=date(year, 1, 1), month__lte=min(as_of, date(year, 12, 1)))
-            .values("month").annotate(s=Sum("approved_completed")))
+            .values("month").annotate(s=MoneySum("approved_completed")))
     out = dict.fromkeys(range(1, 13), Decimal(0))
     for r in rows:
         out[r["month"].month] += r["s"]

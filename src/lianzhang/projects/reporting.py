@@ -12,7 +12,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +21,14 @@ from lianzhang.core.permissions import allowed_for, is_system_admin, user_assign
 from lianzhang.users.roles import Role
 
 from .choices import AmendmentStatus, ReportStatus, Stage
-from .models import ProgressReport, Project, ProjectStage, ReportAmendment, effective_figure
+from .models import (
+    MoneySum,
+    ProgressReport,
+    Project,
+    ProjectStage,
+    ReportAmendment,
+    effective_figure,
+)
 
 __all__ = ["SheetRow", "SheetResult", "save_month", "can_review", "approve", "return_reports",
            "amend", "approve_amendment", "is_reviewer", "parse_amount", "REPORT_FIELDS"]
@@ -102,7 +108,7 @@ def _signed_dates(ids: list[int]) -> dict[int, date]:
 
 def _other_months(ids: list[int], month: date) -> dict[int, Decimal]:
     rows = (ProgressReport.objects.filter(project_id__in=ids).exclude(month=month)
-            .values("project_id").annotate(s=Sum(effective_figure())))
+            .values("project_id").annotate(s=MoneySum(effective_figure())))
     return {r["project_id"]: r["s"] or Decimal(0) for r in rows}
 
 

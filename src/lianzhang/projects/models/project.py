@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -15,11 +16,30 @@ from lianzhang.core.models import ChangeLoggedModel, PrimaryModel, Scope
 from ..choices import ProjectClass, ProjectKind, ProjectLevel, Stage
 from .ledger import YI, LedgerColumns
 
-__all__ = ["Project", "ProjectYearPlan", "ProjectStage", "money", "YI"]
+__all__ = ["Project", "ProjectYearPlan", "ProjectStage", "money", "cents", "MoneySum", "YI"]
 
 def money(label: str | object, **kwargs: object) -> models.DecimalField:
     """A 万元 amount (14 digits, 2 decimals)."""
     return models.DecimalField(label, max_digits=14, decimal_places=2, **kwargs)
+
+
+CENT = Decimal("0.01")
+
+
+def cents(value: Decimal | None) -> Decimal | None:
+    """A 万元 amount rounded to its two stored decimals (None stays None)."""
+    return None if value is None else Decimal(value).quantize(CENT)
+
+
+class MoneySum(models.Sum):
+    """Sum of 万元 amounts, exact to the stored two decimals. SQLite adds DECIMAL
+    columns as floats and Django returns the sum with 15 significant digits
+    (66634.8600000000, or 0.1 + 0.2 as 0.300000000000000), which pages showed as is
+    and comparisons with a total could trip over; PostgreSQL sums exactly anyway."""
+
+    @cached_property
+    def convert_value(self):
+        return lambda value, expression, connection: cents(value)
 
 
 class Project(LedgerColumns, PrimaryModel):
@@ -127,10 +147,8 @@ class Project(LedgerColumns, PrimaryModel):
         typed; an annotation `cum` is used when the queryset provides it)."""
         cached = getattr(self, "cum", None)
         if cached is not None:
-            return cached
-        from django.db.models import Sum
-
-        return self.reports.aggregate(s=Sum("approved_completed"))["s"] or Decimal(0)
+            return cents(cached)  # a subquery's sum: see MoneySum
+        return self.reports.aggregate(s=MoneySum("approved_completed"))["s"] or Decimal(0)
 
 
 def next_code(year: int | None = None) -> str:

@@ -9,7 +9,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from lianzhang.core.models import ChangeLoggedModel, Scope
 
 from ..choices import AmendmentStatus, ReportStatus, Stage
-from .project import Project, money
+from .project import MoneySum, Project, money
 
 __all__ = ["ProgressReport", "ReportAmendment", "effective_figure", "month_label"]
 
@@ -140,7 +139,7 @@ class ProgressReport(ChangeLoggedModel):
         signed = self.project.stages.filter(stage=Stage.SIGNED).values_list(
             "actual_date", flat=True).first()
         others = ProgressReport._base_manager.filter(project_id=self.project_id).exclude(
-            pk=self.pk).aggregate(s=Sum(effective_figure()))["s"] or Decimal(0)
+            pk=self.pk).aggregate(s=MoneySum(effective_figure()))["s"] or Decimal(0)
         stored = None
         if self.pk:
             stored = ProgressReport._base_manager.filter(pk=self.pk).values_list(

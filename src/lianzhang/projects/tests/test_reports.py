@@ -208,3 +208,15 @@ def test_it_lists_missing_reports_after_the_due_day(world, projects, settings):
 
     assert due_date(M) == date(2026, 4, 15)
     assert overdue_month(date(2026, 4, 16)) == M and overdue_month(date(2026, 4, 15)) < M
+
+
+def test_it_sums_months_to_the_cent_and_shows_the_sums_so(world, projects):
+    a1 = projects[0]
+    make_report(a1, date(2025, 12, 1), "0.10", ReportStatus.APPROVED)
+    make_report(a1, date(2026, 1, 1), "0.20", ReportStatus.APPROVED)
+    make_report(a1, date(2026, 2, 1), "63728.67", ReportStatus.APPROVED)
+    # SQLite adds decimals as floats: without MoneySum this read 63728.9700000000.
+    assert str(a1.cumulative()) == "63728.97"
+    page = client_for(world, "town_a").get(f"/projects/monthly/?month={MONTH}").content.decode()
+    row = page.split(f'data-project="{a1.pk}"', 1)[1].split("</tr>", 1)[0]
+    assert "63728.97" in row and "63728.970" not in row

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,7 +27,7 @@ from lianzhang.regions.models import Region
 
 from ..choices import ReportStatus
 from ..forms import parse_month
-from ..models import ProgressReport, Project, effective_figure, month_label
+from ..models import MoneySum, ProgressReport, Project, effective_figure, month_label
 from ..reminders import reporting_projects
 from ..reporting import REPORT_FIELDS, SheetRow, save_month
 
@@ -119,7 +118,7 @@ def _sheet(request: HttpRequest, month: date, town: Region | None) -> list[dict[
         project__in=[p.pk for p in projects], month=month)}
     before = dict(ProgressReport.objects.filter(project__in=[p.pk for p in projects],
                                                 month__lt=month)
-                  .values("project").annotate(s=Sum(effective_figure()))
+                  .values("project").annotate(s=MoneySum(effective_figure()))
                   .values_list("project", "s"))
     rows = []
     for project in projects:
