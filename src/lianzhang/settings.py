@@ -7,6 +7,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.utils.translation import gettext_lazy
 
 from .conf import env_bool, env_float, env_int, env_list, env_str
 
@@ -152,6 +153,8 @@ AXES_VERBOSE = False
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# A list filter left empty means "all", not "---------".
+FILTERS_EMPTY_CHOICE_LABEL = gettext_lazy("All")
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("LIANZHANG_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True

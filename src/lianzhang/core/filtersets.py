@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +26,11 @@ class BaseFilterSet(django_filters.FilterSet):
         user = getattr(request, "user", None)
         if user is not None:
             restrict_choice_fields(self.form, user)
+        for field in self.form.fields.values():
+            if isinstance(field.widget, forms.NullBooleanSelect):
+                # Django labels "no filter" as 未知 (unknown), which reads as a value.
+                field.widget.choices = [("unknown", _("All")), ("true", _("Yes")),
+                                        ("false", _("No"))]
         style_widgets(self.form)
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
