@@ -225,11 +225,16 @@ def load_projects(ctx: DemoContext) -> dict[str, int]:
         rows, per_year = _reports(project, actual, project_rng, last, lagging)
         reports += rows
         for year, amount in per_year.items():
-            if amount or rows:
-                target = _money(max(amount, Decimal(1)) * Decimal(project_rng.uniform(0.9, 1.35)))
-                plans.append(ProjectYearPlan(project=project, year=year,
-                                             planned_investment=min(target,
-                                                                    project.total_investment)))
+            if amount > 0:  # a year it invested in: the plan was near what it did
+                target = _money(amount * Decimal(project_rng.uniform(0.9, 1.35)))
+            elif rows and "completed" not in actual and year == last.year:
+                # Signed, not started or stalled this year: the plan still expected
+                # investment (what the 三未 and lag alerts are about).
+                target = _money(project.total_investment * Decimal(project_rng.uniform(0.1, 0.3)))
+            else:  # finished before this year, or nothing planned: no plan row
+                continue
+            plans.append(ProjectYearPlan(project=project, year=year,
+                                         planned_investment=min(target, project.total_investment)))
     audited_bulk_create(ProjectYearPlan, plans)
     audited_bulk_create(ProgressReport, reports)
     return {"projects": created, "progress reports": len(reports)}
