@@ -17,6 +17,7 @@ from lianzhang.core.forms import (
     NaturalKeyChoiceField,
     NaturalKeyMultipleChoiceField,
     ScopedModelForm,
+    style_widgets,
 )
 from lianzhang.enterprises.fields import EnterpriseField, TownField
 from lianzhang.enterprises.models import Park
@@ -178,3 +179,7 @@ class TransitionForm(forms.Form):
                               label=_("stage"))
     on = forms.DateField(label=_("date"), widget=_date_widget())
     reason = forms.CharField(label=_("reason"), required=False, max_length=300)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_widgets(self)  # the detail page renders the stage select on its own

@@ -64,6 +64,7 @@ def test_it_audits_every_transition_through_the_page(world, project):
     client.post(url, {"stage": "signed", "on": "2025-03-01"})
     page = client.post(url, {"stage": "completed", "on": "2025-02-01"}, follow=True)
     assert "跳过了开工" in page.content.decode() or "早于" in page.content.decode()
+    assert '<select name="stage" class="form-select"' in page.content.decode()  # styled
     assert Project.objects.get(pk=project.pk).stage == "signed"
     changes = ObjectChange.objects.filter(
         content_type=ContentType.objects.get_for_model(ProjectStage), user__username="town_a")
