@@ -327,8 +327,6 @@ def test_it_shows_an_objects_change_log_tab(world, history):
 
 
 def test_it_names_a_background_job_as_the_actor_in_words(world):
-    import lianzhang.dashboards.snapshots  # noqa: F401  (registers the snapshot job)
-
     with change_context(actor="job:dashboards.snapshot"):
         Tag.objects.create(name="快照标签", slug="kuaizhao")
     change = ObjectChange.objects.get(object_repr="快照标签")
