@@ -27,13 +27,16 @@ class RecommendationBatchJob(JobRunner):
                      "pool": gettext_lazy("Firms in the pool"),
                      "seconds": gettext_lazy("Time taken (s)")}
 
-    def run(self, chain_id: int | None = None, top_k: int = 20) -> dict[str, Any]:
+    def run(self, chain_id: int | None = None, top_k: int = 20,
+            chain_ids: list[int] | None = None) -> dict[str, Any]:
         from .services.gaps import gap_nodes
         from .services.recommend import refresh_many
 
         started = time.perf_counter()
         chain = Chain.objects.get(pk=chain_id) if chain_id else None
         gaps = gap_nodes(chain)
+        if chain_ids is not None:  # the chains the user who started it may write
+            gaps = [g for g in gaps if g.node.map.chain_id in set(chain_ids)]
         self.log(_("%(count)d gap nodes in %(chains)d chains") % {
             "count": len(gaps), "chains": len({g.node.map.chain_id for g in gaps})})
         self.progress(0, len(gaps))
@@ -68,8 +71,11 @@ class LeadReminderJob(JobRunner):
         return stats
 
 
-def start_batch(user: Any, chain: Chain | None = None, top_k: int = 20) -> Any:
-    """Enqueue the batch job."""
+def start_batch(user: Any, chain: Chain | None = None, top_k: int = 20,
+                chain_ids: list[int] | None = None) -> Any:
+    """Enqueue the batch job for one chain, for `chain_ids`, or (neither) for all chains."""
+    scope = chain or (_("%(count)d chains") % {"count": len(chain_ids)} if chain_ids is not None
+                      else _("all chains"))
     return RecommendationBatchJob.enqueue(
-        user, name=_("Recommendations: %(scope)s") % {"scope": chain or _("all chains")},
-        chain_id=chain.pk if chain else None, top_k=top_k)
+        user, name=_("Recommendations: %(scope)s") % {"scope": scope},
+        chain_id=chain.pk if chain else None, top_k=top_k, chain_ids=chain_ids)

@@ -194,3 +194,25 @@ def load_registry(ctx: DemoContext) -> dict[str, int]:
     objects: dict[str, Any] = ctx.objects  # type: ignore[assignment]
     objects.update(registry=registry, registry_truth=registry.truth(), enterprise_ids=ids)
     return counts
+
+
+@register_demo_step(250, "firm user")
+def give_the_firm_user_its_firm(ctx: DemoContext) -> dict[str, int]:
+    """The demo's enterprise user (`qiye`) speaks for one local supplier of 九龙街道's
+    chain masters (after mapping, so the firm's links exist): the first by name among
+    firms with supply ties, yearly figures and links. Left as it is when already set."""
+    from lianzhang.users.models import RoleAssignment
+    from lianzhang.users.roles import Role
+
+    user = ctx.objects["users"].get("qiye")
+    town = ctx.objects["towns"].get("九龙街道")
+    assignment = RoleAssignment.objects.filter(user=user, role=Role.FIRM).first()
+    if user is None or town is None or assignment is None or assignment.enterprises.exists():
+        return {}
+    firm = (Enterprise._base_manager.filter(town=town, supplies__isnull=False,
+                                            figures__isnull=False, node_links__isnull=False)
+            .exclude(master_of__isnull=False).distinct().order_by("name").first())
+    if firm is None:
+        return {}
+    assignment.enterprises.set([firm])
+    return {"firm user scopes": 1}

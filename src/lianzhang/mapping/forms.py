@@ -10,12 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from lianzhang.chains.models import Chain, ChainNode
 from lianzhang.core.forms import ScopedModelForm, style_widgets
+from lianzhang.core.permissions import allowed_for
 from lianzhang.enterprises.fields import EnterpriseField
 
 from .choices import LinkSource, LinkStatus
 from .models import MappingRun, NodeLink
 
-__all__ = ["NodeLinkForm", "MappingRunForm", "ReviewActionForm", "chain_choices"]
+__all__ = ["NodeLinkForm", "MappingRunForm", "ReviewActionForm", "chain_choices", "run_allowed"]
 
 
 class NodeLinkForm(ScopedModelForm):
@@ -45,6 +46,11 @@ class NodeLinkForm(ScopedModelForm):
         return link
 
 
+def run_allowed(user: Any, chain: Any) -> bool:
+    """Whether `user` may start a mapping run over `chain` (None: every chain)."""
+    return allowed_for(user, MappingRun, "add", chain_id=getattr(chain, "pk", None))
+
+
 class MappingRunForm(ScopedModelForm):
     """Run settings (used by the generic pages and the API)."""
 
@@ -57,8 +63,13 @@ class MappingRunForm(ScopedModelForm):
         high, low = data.get("tau_high"), data.get("tau_low")
         if high is not None and low is not None and not 0 <= low <= high <= 1:
             raise ValidationError(_("Thresholds must satisfy 0 ≤ review ≤ auto-accept ≤ 1."))
+        if self.instance.pk is None and self.user is not None and not run_allowed(
+                self.user, data.get("chain")):
+            # Checked before the run starts: the job must not run for a chain (or for all
+            # chains) the user does not keep.
+            raise ValidationError(_("You may start mapping runs only for the chains you "
+                                    "keep; a run over all chains is for the secretariat."))
         return data
-
 
     def save(self, commit: bool = True) -> MappingRun:
         """A new run is started as a job; an existing one only has its row saved."""

@@ -76,7 +76,7 @@ class NodeLink(ChangeLoggedModel):
                                     verbose_name=_("reviewed by"))
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
 
-    scope = Scope(town="enterprise__town", chain="node__map__chain")
+    scope = Scope(town="enterprise__town", chain="node__map__chain", enterprise="enterprise")
 
     class Meta:
         ordering = ["node", "-score"]

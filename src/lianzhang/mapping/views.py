@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 
 from lianzhang.chains.models import Chain, ChainNode
 from lianzhang.core.api.viewsets import ObjectViewSet
@@ -33,6 +34,9 @@ class MappingRunViewSet(ObjectViewSet):
 
     def perform_create(self, serializer):
         data = serializer.validated_data
+        if not forms.run_allowed(self.request.user, data.get("chain")):
+            raise DRFPermissionDenied(_("You may start mapping runs only for the chains you "
+                                        "keep; a run over all chains is for the secretariat."))
         run = start_run(self.request.user, chain=data.get("chain"), full=data.get("full", False),
                         tau_high=data.get("tau_high", 0.6), tau_low=data.get("tau_low", 0.3))
         serializer.instance = run
@@ -93,9 +97,17 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     form = forms.ReviewActionForm(request.POST or None, links=links, nodes=nodes)
     if request.method == "POST":
         if form.is_valid():
+            chosen, target = form.cleaned_data["links"], form.cleaned_data.get("node")
             with transaction.atomic():
-                count = decide_links(form.cleaned_data["links"], request.user,
-                                     form.cleaned_data["action"], form.cleaned_data.get("node"))
+                count = decide_links(chosen, request.user, form.cleaned_data["action"], target)
+                if target is not None:
+                    # A reassignment creates links on the target node: they must lie in
+                    # the user's scope too (a chain's 专班 cannot move firms onto
+                    # another chain), else nothing of the decision is kept.
+                    made = NodeLink.objects.filter(
+                        node=target, enterprise__in=[link.enterprise_id for link in chosen])
+                    if made.count() != made.restrict(request.user, "change").count():
+                        raise PermissionDenied
             messages.success(request, _("%(count)d link(s) updated.") % {"count": count})
             return redirect(request.get_full_path())
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))

@@ -9,7 +9,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lianzhang.core.models import NestedModel, PrimaryModel, Scope
-from lianzhang.users.roles import REFERENCE_DATA_ROLE_ACTIONS
 
 from .choices import LEVEL_ORDER, RegionLevel
 
@@ -34,7 +33,6 @@ class Region(NestedModel, PrimaryModel):
                                      help_text=_("One town, one industry (as the town names it)"))
 
     scope = Scope(town="self")
-    role_actions = REFERENCE_DATA_ROLE_ACTIONS
 
     class Meta:
         ordering = ["code"]

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from .forms import RoleAssignmentForm
 from .models import RoleAssignment, User
 
 
@@ -11,8 +12,11 @@ class RoleAssignmentInline(admin.TabularInline):
     """Role assignments edited on the user page."""
 
     model = RoleAssignment
+    form = RoleAssignmentForm
     extra = 0
     filter_horizontal = ("chains", "towns")
+    # Thousands of firms: pick them by search, not from one long list.
+    autocomplete_fields = ("enterprises",)
 
 
 @admin.register(User)

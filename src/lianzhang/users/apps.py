@@ -10,3 +10,6 @@ class UsersConfig(AppConfig):
     name = "lianzhang.users"
     label = "users"
     verbose_name = _("users")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the access-table check)

@@ -34,13 +34,15 @@ class User(AbstractUser):
 
         labels = []
         for a in user_assignments(self):
-            scope = [str(t) for t in a.towns.all()] + [str(c) for c in a.chains.all()]
+            scope = ([str(t) for t in a.towns.all()] + [str(c) for c in a.chains.all()]
+                     + [str(e) for e in a.enterprises.all()])
             labels.append(f"{a.get_role_display()}" + (f"（{'、'.join(scope)}）" if scope else ""))
         return labels
 
 
 class RoleAssignment(models.Model):
-    """A role given to a user, scoped to chains and/or towns (empty = whole city)."""
+    """A role given to a user, scoped to chains and/or towns (empty = whole city); an
+    enterprise user's role is scoped to its own firm(s) instead, and names at least one."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="assignments",
                              verbose_name=_("user"))
@@ -49,6 +51,9 @@ class RoleAssignment(models.Model):
                                     verbose_name=_("chains"))
     towns = models.ManyToManyField("regions.Region", blank=True, related_name="+",
                                    verbose_name=_("towns"))
+    enterprises = models.ManyToManyField(
+        "enterprises.Enterprise", blank=True, related_name="+", verbose_name=_("enterprises"),
+        help_text=_("Enterprise users only: the firm(s) the user speaks for."))
     note = models.CharField(_("note"), max_length=200, blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
 

@@ -10,7 +10,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lianzhang.core.models import ChangeLoggedModel, PrimaryModel, Scope
-from lianzhang.users.roles import Role
 
 from ..choices import ActivityKind, FlagStatus, GapKind, LeadSource, LeadStage
 
@@ -187,8 +186,6 @@ class DuplicateFlag(ChangeLoggedModel):
                                    verbose_name=_("decided by"))
 
     scope = Scope(chain="lead__chain")
-    role_actions = {Role.TOWN: set(), Role.FIRM: set(), Role.READONLY: set(),
-                    Role.TASKFORCE: {"view"}, Role.DEPUTY: {"view"}}
 
     class Meta:
         ordering = ["status", "-created"]

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from lianzhang.chains.models import Chain, ChainNode
-from lianzhang.core.permissions import user_assignments, user_can
+from lianzhang.core.permissions import allowed_for, scope_filter, user_assignments, user_can
 
 from ..choices import LeadSource, LeadStage
 from ..forms import LeadForm
@@ -40,9 +40,13 @@ def gaps(request: HttpRequest) -> HttpResponse:
     chains = Chain.objects.restrict(request.user, "view")
     chain = chains.filter(pk=request.GET.get("chain") or 0).first()
     if request.method == "POST":
-        if not user_can(request.user, Recommendation, "add"):
+        writable = _writable_chain_ids(request.user, chains)
+        if not writable or (chain is not None and chain.pk not in writable):
             raise PermissionDenied
-        job = start_batch(request.user, chain)
+        # Only the chains this user keeps: a chain's 专班 must not regenerate others'.
+        everything = scope_filter(request.user, Recommendation, "add") is None
+        job = start_batch(request.user, chain,
+                          chain_ids=None if everything or chain else sorted(writable))
         return redirect("core:job", job.pk)
     items = gap_nodes(chain) if chain else [
         g for g in gap_nodes() if g.node.map.chain_id in set(chains.values_list("pk", flat=True))]
@@ -55,7 +59,14 @@ def gaps(request: HttpRequest) -> HttpResponse:
             for g in items]
     return render(request, "attraction/gaps.html", {
         "rows": rows, "chains": chains.filter(maps__status="published").distinct(),
-        "chain": chain, "can_run": user_can(request.user, Recommendation, "add")})
+        "chain": chain, "can_run": bool(_writable_chain_ids(request.user, chains))
+        if chain is None else allowed_for(request.user, Recommendation, "add", chain_id=chain.pk)})
+
+
+def _writable_chain_ids(user: Any, chains: Any) -> set[int]:
+    """Chains among `chains` whose recommendations `user` may write."""
+    return {pk for pk in chains.values_list("pk", flat=True)
+            if allowed_for(user, Recommendation, "add", chain_id=pk)}
 
 
 def _node_for(request: HttpRequest, node_pk: int) -> ChainNode:
@@ -70,8 +81,9 @@ def node_recommendations(request: HttpRequest, node_pk: int) -> HttpResponse:
         raise PermissionDenied
     node = _node_for(request, node_pk)
     error = ""
+    can_run = allowed_for(request.user, Recommendation, "add", chain_id=node.map.chain_id)
     if request.method == "POST":
-        if not user_can(request.user, Recommendation, "add"):
+        if not can_run:
             raise PermissionDenied
         filters: dict[str, Any] = {}
         if request.POST.get("region", "").strip():
@@ -97,7 +109,7 @@ def node_recommendations(request: HttpRequest, node_pk: int) -> HttpResponse:
                          for m in r.matched]} for r in recs]
     return render(request, "attraction/node_recommendations.html", {
         "node": node, "chain": node.map.chain, "rows": rows, "leads": leads, "error": error,
-        "factor_labels": FACTOR_LABELS, "can_run": user_can(request.user, Recommendation, "add"),
+        "factor_labels": FACTOR_LABELS, "can_run": can_run,
         "can_lead": user_can(request.user, Lead, "add")}, status=400 if error else 200)
 
 

@@ -7,7 +7,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lianzhang.core.models import ChangeLoggedModel, PrimaryModel, Scope
-from lianzhang.users.roles import REFERENCE_DATA_ROLE_ACTIONS
 
 from ..choices import ChainCategory, RosterRole
 
@@ -24,7 +23,6 @@ class Chain(PrimaryModel):
                                 default=ChainCategory.ADVANTAGE)
 
     scope = Scope(chain="self")
-    role_actions = REFERENCE_DATA_ROLE_ACTIONS
 
     class Meta:
         ordering = ["name"]

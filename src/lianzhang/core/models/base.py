@@ -19,11 +19,14 @@ class Scope:
 
     `town` and `chain` are ORM lookup paths from the model to a town `Region` and to
     a `Chain` ("self" when the model is the region or chain itself; "" when the
-    dimension does not apply, in which case that part of a user's scope does not
-    narrow the model)."""
+    dimension does not apply). `enterprise` leads to the firm(s) the object belongs to
+    (a tuple when there are several, e.g. a supply tie's supplier and customer): only
+    types with it are open to firm users. Who may read and write the type is declared
+    in `lianzhang.users.access`."""
 
     town: str = ""
     chain: str = ""
+    enterprise: str | tuple[str, ...] = ""
 
 
 class ChangeLoggedModel(models.Model):
@@ -36,8 +39,6 @@ class ChangeLoggedModel(models.Model):
 
     #: Permission scope paths (see `Scope`).
     scope: Scope = Scope()
-    #: Per-role overrides of the default role → actions matrix (users.roles).
-    role_actions: dict[str, set[str]] = {}
     #: Field names never written into change records (secrets).
     audit_exclude: tuple[str, ...] = ()
     _audited = True

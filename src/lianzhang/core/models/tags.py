@@ -3,8 +3,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from lianzhang.users.roles import REFERENCE_DATA_ROLE_ACTIONS
-
 from .base import OrganizationalModel
 
 __all__ = ["Tag"]
@@ -14,8 +12,6 @@ class Tag(OrganizationalModel):
     """A free label (e.g. 演示数据) that any primary object can carry."""
 
     color = models.CharField(_("color"), max_length=7, default="#206bc4")
-
-    role_actions = REFERENCE_DATA_ROLE_ACTIONS
 
     class Meta(OrganizationalModel.Meta):
         verbose_name = _("tag")

@@ -37,7 +37,8 @@ class ObjectBattery:
 
     object_type: type[ObjectType]
     #: Whether a user scoped to town A / chain A can create a new object in scope
-    #: (False for types whose scope is the object itself, such as chains).
+    #: (False for types whose scope is the object itself, such as chains, and for types
+    #: with neither dimension, which only city-wide roles write).
     scoped_can_create: bool = True
 
     # --- declarations a battery provides -------------------------------------------

@@ -6,9 +6,11 @@ from lianzhang.core.testing.battery import ObjectBattery
 
 
 class TestTagBattery(ObjectBattery):
-    """Tags have no scope: everyone with a role sees them all."""
+    """Tags have no scope: every staff role reads them all; a secretariat scoped to a
+    town and a chain cannot create city-wide tags (writes need a dimension in scope)."""
 
     object_type = TagType
+    scoped_can_create = False
 
     def make(self, world, town, chain, n):
         return Tag.objects.create(name=f"标签{n}", slug=f"tag-{n}")

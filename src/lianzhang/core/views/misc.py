@@ -15,7 +15,7 @@ from ..audit_access import can_view_audit_log, visible_changes
 from ..filtersets import ObjectChangeFilterSet
 from ..jobs import live_state, request_cancel, result_items
 from ..models import Job, ObjectChange
-from ..permissions import is_system_admin
+from ..permissions import firm_user_enterprises, is_system_admin
 from ..tables import ObjectChangeTable
 
 __all__ = ["home", "healthz", "audit_list", "audit_detail", "job_detail", "job_progress",
@@ -23,7 +23,13 @@ __all__ = ["home", "healthz", "audit_list", "audit_detail", "job_detail", "job_p
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Figures from the database, limited to what the user may see."""
+    """Figures from the database, limited to what the user may see; an enterprise
+    user's home is its own firm."""
+    firms = firm_user_enterprises(request.user)
+    if firms is not None:
+        if len(firms) == 1:
+            return redirect("enterprises:enterprise", pk=next(iter(firms)))
+        return redirect("enterprises:enterprise_list")
     from lianzhang.chains.models import Chain
     from lianzhang.regions.choices import RegionLevel
     from lianzhang.regions.models import Region

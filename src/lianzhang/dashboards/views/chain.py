@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from lianzhang.attraction.models import Lead
 from lianzhang.chains.models import Chain, ChainNode, MapVersion
-from lianzhang.core.permissions import user_can
+from lianzhang.core.permissions import allowed_for
 from lianzhang.enterprises.models import (
     Enterprise,
     InnovationPlatform,
@@ -143,7 +143,8 @@ def chain_page(request: HttpRequest, pk: int) -> HttpResponse:
     tab = request.GET.get("tab") if request.GET.get("tab") in TABS else "tree"
     context: dict[str, Any] = {"chain": chain, "version": version, "tab": tab,
                                "as_of": today(), "snapshots": trend(chain),
-                               "can_snapshot": user_can(request.user, ChainSnapshot, "add")}
+                               "can_snapshot": allowed_for(request.user, ChainSnapshot, "add",
+                                                           chain_id=chain.pk)}
     if version is None:
         return render(request, "dashboards/chain.html", context)
     # Right after a write the page may show the previous figures, labelled with the
@@ -206,7 +207,9 @@ def node_panel(request: HttpRequest, pk: int, node_pk: int) -> HttpResponse:
 def take_snapshot_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Freeze the chain's figures as of today."""
     chain = _chain(request, pk)
-    if not user_can(request.user, ChainSnapshot, "add"):
+    # Saving over today's snapshot changes it, so the user must be able to do both.
+    if not all(allowed_for(request.user, ChainSnapshot, action, chain_id=chain.pk)
+               for action in ("add", "change")):
         raise PermissionDenied
     snapshot = take_snapshot(chain)
     messages.success(request, _("Snapshot of %(chain)s as of %(date)s saved.") % {

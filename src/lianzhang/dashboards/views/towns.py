@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from lianzhang.chains.models import Chain
+from lianzhang.core.permissions import user_can
 from lianzhang.enterprises.choices import ACTIVE_STATUSES
 from lianzhang.enterprises.models import Enterprise, YearlyFigure
 from lianzhang.mapping.choices import LinkStatus
@@ -60,6 +62,8 @@ def town_page(request: HttpRequest, pk: int) -> HttpResponse:
 def city_page(request: HttpRequest) -> HttpResponse:
     """All towns side by side: main industry, firms, output, the chain with the
     highest LQ."""
+    if not user_can(request.user, Region, "view"):
+        raise PermissionDenied
     year = figure_year()
     towns = list(Region.objects.restrict(request.user, "view").filter(level="town")
                  .select_related("main_chain").order_by("code"))

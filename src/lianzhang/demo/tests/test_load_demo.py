@@ -10,6 +10,7 @@ from django.test import Client
 from lianzhang.core.models import ObjectChange
 from lianzhang.demo.loader import DEMO_PASSWORD, DEMO_USERS
 from lianzhang.regions.models import Region
+from lianzhang.users.roles import Role
 
 TOWNS = ["九龙街道", "胶莱街道", "中云街道", "铺集镇", "李哥庄镇", "胶西街道", "三里河街道",
          "胶北街道", "里岔镇", "阜安街道", "胶东街道", "洋河镇"]
@@ -88,9 +89,11 @@ def _signed_in(username):
 
 
 def test_it_lets_every_demo_user_sign_in_within_their_scope(demo):
-    for username, *_rest in DEMO_USERS:
-        client = _signed_in(username)
-        assert client.get("/").status_code == 200
+    for username, _display, role, *_scope in DEMO_USERS:
+        home = _signed_in(username).get("/", follow=True)
+        assert home.status_code == 200
+        if role == Role.FIRM:  # the enterprise user's home is its own firm
+            assert home.redirect_chain[0][0].startswith("/enterprises/enterprises/")
     assert "alert-warning" in _signed_in("admin").get("/").content.decode()  # demo banner
     page = _signed_in("jiulong").get("/regions/regions/").content.decode()
     assert "九龙街道" in page and "胶西街道" not in page

@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 
 from chainkit.uscc import normalize_uscc, validate_uscc
 from lianzhang.core.models import ChangeLoggedModel, PrimaryModel, Scope
-from lianzhang.users.roles import Role
 
 from ..choices import ACTIVE_STATUSES, EnterpriseStatus, NameKind
 
@@ -96,7 +95,7 @@ class Enterprise(PrimaryModel):
     is_listed = models.BooleanField(_("listed"), default=False)
     stock_code = models.CharField(_("stock code"), max_length=20, blank=True)
 
-    scope = Scope(town="town")
+    scope = Scope(town="town", enterprise="self")
 
     class Meta:
         ordering = ["name"]
@@ -137,7 +136,7 @@ class EnterpriseName(ChangeLoggedModel):
     kind = models.CharField(_("kind"), max_length=10, choices=NameKind.choices,
                             default=NameKind.FORMER)
 
-    scope = Scope(town="enterprise__town")
+    scope = Scope(town="enterprise__town", enterprise="enterprise")
 
     class Meta:
         ordering = ["enterprise", "kind", "name"]
@@ -161,7 +160,7 @@ class Product(ChangeLoggedModel):
         validators=[MinValueValidator(0), MaxValueValidator(1)],
         help_text=_("0–1; the shares of one firm may not sum over 1.05"))
 
-    scope = Scope(town="enterprise__town")
+    scope = Scope(town="enterprise__town", enterprise="enterprise")
 
     class Meta:
         ordering = ["enterprise", "-revenue_share", "name"]
@@ -196,10 +195,8 @@ class Contact(ChangeLoggedModel):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("email"), blank=True)
 
-    scope = Scope(town="enterprise__town")
-    # Personal data: leaders, firms and read-only users do not need it.
-    role_actions = {Role.LEADER: set(), Role.FIRM: set(), Role.READONLY: set(),
-                    Role.DEPUTY: {"view"}}
+    # Personal data: only the roles that work with firms read it (users.access).
+    scope = Scope(town="enterprise__town", enterprise="enterprise")
 
     class Meta:
         ordering = ["enterprise", "name"]

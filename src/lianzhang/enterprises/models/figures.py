@@ -34,7 +34,7 @@ class YearlyFigure(ChangeLoggedModel):
     source = models.CharField(_("source"), max_length=200,
                               help_text=_("e.g. 统计局规上企业年报, 企业自报, 税务数据"))
 
-    scope = Scope(town="enterprise__town")
+    scope = Scope(town="enterprise__town", enterprise="enterprise")
 
     class Meta:
         ordering = ["enterprise", "-year"]
@@ -64,7 +64,7 @@ class SupplyTie(ChangeLoggedModel):
                                        validators=[MinValueValidator(0)])
 
     # The customer side owns the tie: chain masters' purchases are what towns report.
-    scope = Scope(town="customer__town")
+    scope = Scope(town="customer__town", enterprise=("supplier", "customer"))
 
     class Meta:
         ordering = ["customer", "-year"]
