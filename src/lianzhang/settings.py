@@ -68,6 +68,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # the policy is the last block of this file
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -238,3 +239,39 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LIANZHANG_LOG_LEVEL", "WARNING")},
 }
 
+
+# --- Content-Security-Policy --------------------------------------------------------
+# Sent on every response (django-csp). Pages carry no inline script and no inline
+# event handler: scripts are static files served from this site and get their data from
+# json_script or data-* attributes, so injected markup cannot run even if it got past
+# escaping. ECharts needs no eval. Styles: <style> elements and style sheets only from
+# this site (style-src-elem); style *attributes* are allowed (style-src-attr), because
+# ECharts builds its tooltips as HTML with style attributes and templates size charts
+# with them; a style attribute cannot run script. Browsers that predate style-src-elem
+# fall back to style-src, which therefore also allows inline styles.
+# LIANZHANG_CSP_REPORT_ONLY=true sends the same policy as Content-Security-Policy-Report-
+# Only (browsers report, nothing is blocked) to try it on a deployment's own pages first;
+# LIANZHANG_CSP_REPORT_URI names where browsers send violation reports.
+from csp.constants import NONE, SELF, UNSAFE_INLINE  # noqa: E402
+
+_CSP_DIRECTIVES: dict[str, list[str]] = {
+    "default-src": [SELF],
+    "script-src": [SELF],
+    "style-src": [SELF, UNSAFE_INLINE],
+    "style-src-elem": [SELF],
+    "style-src-attr": [UNSAFE_INLINE],
+    "img-src": [SELF, "data:"],  # Tabler's CSS draws icons as data: SVG
+    "font-src": [SELF],
+    "connect-src": [SELF],
+    "object-src": [NONE],
+    "base-uri": [SELF],
+    "frame-ancestors": [NONE],
+    "form-action": [SELF],
+}
+_CSP_REPORT_URI = env_str("LIANZHANG_CSP_REPORT_URI", "")
+if _CSP_REPORT_URI:
+    _CSP_DIRECTIVES["report-uri"] = [_CSP_REPORT_URI]
+if env_bool("LIANZHANG_CSP_REPORT_ONLY", False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _CSP_DIRECTIVES}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_DIRECTIVES}

@@ -15,6 +15,11 @@ from lianzhang.mapping.tests.helpers import publish_map
 
 @pytest.fixture
 def chain_world(world):
+    return build_chain_world(world)
+
+
+def build_chain_world(world, motor="电机"):
+    """The chain world; `motor` names the 电机 node (browser tests plant markup in it)."""
     from chainkit import chainmap as ck
     from lianzhang.chains.services import load_into_draft, publish
 
@@ -23,7 +28,7 @@ def chain_world(world):
         ck.MapNode(path=("上游", "核心零部件"), name="核心零部件", segment="upstream"),
         ck.MapNode(path=("上游", "核心零部件", "压缩机"), name="压缩机", segment="upstream",
                    is_core=True, weight=2.0, keywords=["压缩机"]),
-        ck.MapNode(path=("上游", "核心零部件", "电机"), name="电机", segment="upstream",
+        ck.MapNode(path=("上游", "核心零部件", motor), name=motor, segment="upstream",
                    is_core=True, keywords=["电机"]),
         ck.MapNode(path=("上游", "核心零部件", "显示面板"), name="显示面板", segment="upstream",
                    keywords=["显示面板"]),
@@ -35,6 +40,7 @@ def chain_world(world):
     version = publish(load_into_draft(world.chain_a, ck.ChainMap(
         name=world.chain_a.name, code=world.chain_a.code, nodes=nodes)), None)
     n = {node.name: node for node in version.nodes.all()}
+    n["电机"] = n[motor]
     firms = {
         "haier": Enterprise.objects.create(name="海尔智家股份有限公司", short_name="海尔",
                                            town=world.town_a),

@@ -6,6 +6,7 @@ Debian's fonts-noto-cjk)."""
 from __future__ import annotations
 
 import io
+import re
 from xml.sax.saxutils import escape
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -90,6 +91,16 @@ def node_table(request: HttpRequest, pk: int) -> HttpResponse:
                        f"{chain.name}-节点状态.xlsx")
 
 
+# Characters XML 1.0 forbids (control characters other than tab and line ends): a name
+# pasted from a spreadsheet may carry one, and the SVG would then not parse at all.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    """User text for an SVG text element: markup escaped, characters XML forbids dropped."""
+    return escape(_NOT_XML.sub("", text))
+
+
 def _tree_svg(chain: Chain) -> bytes:
     """The map as a left-to-right SVG tree, leaves coloured by gap status."""
     version = published_maps([chain]).get(chain.pk)
@@ -112,14 +123,14 @@ def _tree_svg(chain: Chain) -> bytes:
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="900" height="{height}" '
              'font-family="Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif" '
              'font-size="13">', f'<rect width="900" height="{height}" fill="#fff"/>',
-             f'<text x="10" y="20" font-weight="bold">{escape(chain.name)}</text>']
+             f'<text x="10" y="20" font-weight="bold">{_xml_text(chain.name)}</text>']
     for i, (depth, node) in enumerate(rows, start=1):
         y = 20 + 22 * i
         color = STATUS_COLORS.get(gaps.get(node.pk, ""), "#666")
         x = 10 + 28 * depth
         parts.append(f'<circle cx="{x - 8}" cy="{y - 4}" r="5" fill="{color}"/>')
-        label = escape(node.name) + (" ★" if node.is_core else "")
-        status = escape(gaps.get(node.pk, ""))
+        label = _xml_text(node.name) + (" ★" if node.is_core else "")
+        status = _xml_text(gaps.get(node.pk, ""))
         parts.append(f'<text x="{x}" y="{y}">{label} <tspan fill="{color}">{status}</tspan></text>')
     parts.append("</svg>")
     return "".join(parts).encode("utf-8")
