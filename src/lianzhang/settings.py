@@ -141,16 +141,33 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("LIANZHANG_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
-# django-axes: lock an account after repeated failures; reset on success.
+# django-axes: lock after repeated failures; reset on success. An account is locked
+# at one client address only (user name + address): a stranger elsewhere cannot lock
+# the real user out, and on government intranets, where many staff share one NAT
+# address, one colleague's failures do not lock the others. An address is locked as a
+# whole only after many failures across user names (password spraying); see
+# lianzhang.users.lockout.
 AXES_FAILURE_LIMIT = env_int("LIANZHANG_LOGIN_FAILURE_LIMIT", 5, 1, 100)
+LIANZHANG_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LIANZHANG_LOGIN_ADDRESS_FAILURE_LIMIT", 100,
+                                                0, 100_000)
 AXES_COOLOFF_TIME = env_float("LIANZHANG_LOGIN_COOLOFF_HOURS", 0.5, 0.01, 720)
-# Lock by account: on government intranets many staff share one NAT address, so
-# locking an IP would lock out a whole office.
-AXES_LOCKOUT_PARAMETERS = ["username"]
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]] + (
+    ["ip_address"] if LIANZHANG_LOGIN_ADDRESS_FAILURE_LIMIT else [])
+AXES_HANDLER = "lianzhang.users.lockout.TieredLockoutHandler"
+# Attempts during a lock are refused without being counted: a colleague hammering
+# his locked account must not push the shared address towards its limit.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Reverse proxies in front of the server that append to X-Forwarded-For (0: none, the
+# client's address is REMOTE_ADDR and the header is ignored).
+LIANZHANG_TRUSTED_PROXY_COUNT = env_int("LIANZHANG_TRUSTED_PROXY_COUNT", 0, 0, 5)
+AXES_CLIENT_IP_CALLABLE = "lianzhang.users.lockout.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_VERBOSE = False
+# A wrong current password on the change-password page counts as a failed sign-in;
+# axes keeps the form data of failures, so mask these fields as it masks "password".
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "old_password", "new_password1",
+                             "new_password2"]
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -189,7 +206,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "lianzhang.users.authentication.LockoutAwareTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["lianzhang.core.api.permissions.ObjectPermission"],

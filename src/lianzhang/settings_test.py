@@ -8,3 +8,11 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 LANGUAGE_CODE = "zh-hans"
 LIANZHANG_BUMP_ON_COMMIT = False  # test transactions never commit
 LIANZHANG_FIGURES_IN_BACKGROUND = False  # figures on the spot; test_figure_refresh tests both
+# The backup round trip restores into a second database, created empty (migrated, no
+# rows) only for the tests that ask for it.
+_default = DATABASES["default"]  # noqa: F405
+DATABASES["restore_target"] = {  # noqa: F405
+    **_default,
+    "TEST": {} if _default["ENGINE"].endswith("sqlite3") else {
+        "NAME": f"test_{_default['NAME']}_restore_target"},
+}

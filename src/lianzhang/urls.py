@@ -16,6 +16,7 @@ urlpatterns = [
     path("login/", login_not_required(auth_views.LoginView.as_view(
         redirect_authenticated_user=True)), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", include("lianzhang.users.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("core/", include("lianzhang.core.urls")),

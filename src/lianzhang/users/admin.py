@@ -27,5 +27,6 @@ class UserAdmin(BaseUserAdmin):
     list_display = ("username", "display_name", "unit", "is_active", "last_login")
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        (_("Profile"), {"fields": ("display_name", "unit", "phone")}),
+        (_("Profile"), {"fields": ("display_name", "unit", "phone", "password_changed")}),
     )
+    readonly_fields = ("password_changed",)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .roles import Role
@@ -17,6 +20,10 @@ class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
     unit = models.CharField(_("unit"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # When the password was last changed (empty: never since the account was created);
+    # the audit trace of a password change, as the hash never enters the audit log.
+    password_changed = models.DateTimeField(_("password changed"), null=True, blank=True,
+                                            editable=False)
 
     _audited = True
     audit_exclude = ("password", "last_login")
@@ -27,6 +34,16 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Stamp `password_changed` when an existing account gets a new password
+        (`set_password()` leaves the raw password pending until the save; a hash
+        upgrade at sign-in clears it first, so it is not mistaken for a change)."""
+        if self._password is not None and not self._state.adding:
+            self.password_changed = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "password_changed"}
+        super().save(*args, **kwargs)
 
     def role_labels(self) -> list[str]:
         """Human labels of the user's roles with their scope, for the user menu."""

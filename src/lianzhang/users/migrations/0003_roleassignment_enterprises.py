@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('enterprises', '0002_initial'),
-        ('users', '0001_initial'),
+        ('users', '0002_user_password_changed'),
     ]
 
     operations = [
