@@ -181,6 +181,7 @@ PAGES = [
     Page("core:job_progress", lambda m, s: [m.extra["job"].pk], rule=_job_owner),
     Page("core:job_cancel", lambda m, s: [m.extra["job"].pk], rule=_job_owner,
          methods=("POST",), allowed=ANY),
+    Page("users:password_change", rule=_signed_in, methods=("GET", "POST"), allowed=WRITE_OK),
     Page("api-schema", rule=_signed_in),
     Page("api-docs", rule=_signed_in),
     Page("chains:map_upload", lambda m, s: [_chain(m, s).pk], "chains.mapversion", "change",
