@@ -66,7 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
+    "lianzhang.core.staticfiles.StaticFilesConfig",  # django.contrib.staticfiles
     "django.contrib.humanize",
     "axes",
     "django_filters",
@@ -195,11 +195,10 @@ STATICFILES_DIRS = [
     for prefix, sub in [
         ("vendor/htmx", "htmx.org/dist"),
         ("vendor/echarts", "echarts/dist"),
-        # Only what pages use: tabler's bundled third-party libraries are not needed,
-        # and some reference files they do not ship, which the manifest refuses.
+        # Not the whole of tabler's dist: its bundled third-party libraries are not
+        # used, and some name files they do not ship, which the manifest refuses.
         ("vendor/tabler/css", "@tabler/core/dist/css"),
         ("vendor/tabler/js", "@tabler/core/dist/js"),
-        ("vendor/tabler/img", "@tabler/core/dist/img"),
     ]
     if (NODE_MODULES / sub).is_dir()
 ]

@@ -34,14 +34,16 @@ def bind_address(addrport: str) -> str:
 def static_is_stale() -> bool:
     """Whether the collected static files (production mode's hashed, compressed set)
     are missing or older than one of their sources."""
+    from django.apps import apps
     from django.contrib.staticfiles.finders import get_finders
 
     manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
     if not manifest.exists():
         return True
     collected = manifest.stat().st_mtime
+    ignored = apps.get_app_config("staticfiles").ignore_patterns
     for finder in get_finders():
-        for path, storage in finder.list(["CVS", ".*", "*~"]):
+        for path, storage in finder.list(ignored):
             if os.stat(storage.path(path)).st_mtime > collected:
                 return True
     return False
