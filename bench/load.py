@@ -100,6 +100,25 @@ def healthy(port: int) -> bool:
         return False
 
 
+def tree_cpu(root: int) -> float:
+    """CPU seconds (user + system) used so far by `root` and its live descendants."""
+    stats: dict[int, list[str]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stats[int(entry.name)] = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+    tree, todo = {root}, [root]
+    while todo:
+        parent = todo.pop()
+        kids = [pid for pid, f in stats.items() if int(f[1]) == parent]
+        tree.update(kids)
+        todo += kids
+    ticks = os.sysconf("SC_CLK_TCK")
+    return sum(int(stats[p][11]) + int(stats[p][12]) for p in tree if p in stats) / ticks
+
+
 def percentile(values: list[float], q: float) -> float:
     """Nearest-rank percentile."""
     ordered = sorted(values)
@@ -195,15 +214,19 @@ def main() -> int:
         # Signing in (one password hash each) happens before the measured window.
         for user in users:
             user.ready.wait(timeout=600)
-        begin = time.monotonic()
+        begin, cpu = time.monotonic(), tree_cpu(server.pid)
         for user in users:
             user.end = begin + args.duration
         start.set()
         for thread in threads:
             thread.join(timeout=args.duration + 120)
-        elapsed = time.monotonic() - begin
-        print(f"measured {elapsed:.0f} s; load average {os.getloadavg()[0]:.1f}")
-        code = report([s for u in users for s in u.samples], elapsed, users)
+        elapsed, cpu = time.monotonic() - begin, tree_cpu(server.pid) - cpu
+        samples = [s for u in users for s in u.samples]
+        pages = sum(1 for s in samples if s.page in PAGES)
+        print(f"measured {elapsed:.0f} s; load average {os.getloadavg()[0]:.1f}; server CPU "
+              f"{cpu:.1f} s ({cpu / elapsed:.2f} cores, {1000 * cpu / max(pages, 1):.0f} ms "
+              "per page)")
+        code = report(samples, elapsed, users)
     finally:
         server.send_signal(signal.SIGTERM)
         try:
