@@ -202,6 +202,9 @@ def main() -> int:
     parser.add_argument("--think", default="1,5", help="think time range in s, e.g. 1,5 or 0,0")
     parser.add_argument("--workers", type=int, help="gunicorn processes (serve's default)")
     parser.add_argument("--threads", type=int, help="threads per process (serve's default)")
+    parser.add_argument("--runserver", action="store_true",
+                        help="reference: Django's development server (what `lianzhang serve` "
+                             "ran before) instead of `lianzhang serve`")
     parser.add_argument("--keep", action="store_true", help="keep the var directory")
     parser.add_argument("--priority", action="store_true",
                         help="run bench, server and the test PostgreSQL at nice -10 (root): "
@@ -242,7 +245,11 @@ def main() -> int:
     if args.threads:
         serve_args += ["--threads", str(args.threads)]
     log = open(var_dir / "serve.log", "w")  # closed below
-    server = subprocess.Popen([sys.executable, "-m", "lianzhang.cli", "serve", *serve_args],
+    if args.runserver:  # serve collects the static files itself; runserver does not
+        cli(env, "collectstatic", "--noinput", "-v", "0")
+    command = (["runserver", f"127.0.0.1:{port}", "--noreload"] if args.runserver
+               else ["serve", *serve_args])
+    server = subprocess.Popen([sys.executable, "-m", "lianzhang.cli", *command],
                               env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
     code = 1
     try:
@@ -250,6 +257,9 @@ def main() -> int:
         if args.priority:  # serve's children run in sessions (autogroups) of their own
             for pid in tree(server.pid, proc_stats()):
                 set_group_nice(pid, -10)
+        if args.runserver:  # no worker: run what serve's scheduler would have queued
+            cli(env, "run_periodic")
+            cli(env, "db_worker", "--batch", "--no-startup-delay")
         wait_until("the periodic jobs queued at start", lambda: django_value(env, (
             "from lianzhang.core.models import Job\n"
             "result = Job.objects.filter(status__in=['pending', 'running']).count()")) == 0, 600)
@@ -260,7 +270,8 @@ def main() -> int:
             for page, path in PAGES.items():
                 if page != "cockpit":
                     warm.get("warm-up", path)
-        print(f"server up (gunicorn, production mode), warm-up done; "
+        kind = "Django's development server" if args.runserver else "gunicorn"
+        print(f"server up ({kind}, production mode), warm-up done; "
               f"load average {os.getloadavg()[0]:.1f}", flush=True)
 
         start = threading.Event()
