@@ -8,6 +8,7 @@ import os
 import secrets
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -165,3 +166,17 @@ def test_it_sends_hsts_and_keeps_cookies_secure_behind_the_proxy(db):
     assert proxied["Referrer-Policy"] == "same-origin"
     assert proxied["X-Frame-Options"] == "DENY"
     assert proxied["X-Content-Type-Options"] == "nosniff"
+
+
+def test_it_collects_static_files_again_only_when_a_source_changed(tmp_path, settings):
+    from lianzhang.core.management.commands.serve import static_is_stale
+
+    settings.STATIC_ROOT = tmp_path
+    assert static_is_stale()  # never collected
+    manifest = tmp_path / "staticfiles.json"
+    manifest.write_text("{}")
+    future = time.time() + 3600
+    os.utime(manifest, (future, future))
+    assert not static_is_stale()
+    os.utime(manifest, (1_000_000, 1_000_000))  # older than every source file
+    assert static_is_stale()
