@@ -7,20 +7,45 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy
 
-from .conf import env_bool, env_float, env_int, env_list, env_str
+from .conf import (
+    deployment_mode,
+    env_bool,
+    env_choice,
+    env_float,
+    env_int,
+    env_list,
+    env_str,
+    secret_key_problem,
+)
 
 BASE_DIR = Path(__file__).resolve().parent
 REPO_DIR = BASE_DIR.parent.parent
 VAR_DIR = Path(env_str("LIANZHANG_VAR_DIR", str(REPO_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
+DEBUG = env_bool("LIANZHANG_DEBUG", False)
+# "embedded" (SQLite in var/, one command) or "production" (see conf.deployment_mode).
+LIANZHANG_MODE = deployment_mode(DEBUG)
+PRODUCTION = LIANZHANG_MODE == "production"
+
 
 def _secret_key() -> str:
+    key = env_str("LIANZHANG_SECRET_KEY", "")
+    if PRODUCTION:
+        # Sessions, password-reset links and signed values are only as safe as this key:
+        # production refuses to start with none, a short one or the example file's.
+        problem = secret_key_problem(key)
+        if problem:
+            raise ImproperlyConfigured(
+                f"{problem}. Production mode needs a key of its own, for example from "
+                "`python3 -c 'import secrets; print(secrets.token_urlsafe(50))'` "
+                "(docs/operations.md).")
+        return key
     # Embedded mode keeps a generated key in var/ so sessions survive restarts
     # without anyone having to invent a secret.
-    key = env_str("LIANZHANG_SECRET_KEY", "")
     if key:
         return key
     path = VAR_DIR / "secret_key"
@@ -31,7 +56,6 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
-DEBUG = env_bool("LIANZHANG_DEBUG", False)
 ALLOWED_HOSTS = env_list("LIANZHANG_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("LIANZHANG_CSRF_TRUSTED_ORIGINS", [])
 
@@ -42,7 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
+    "lianzhang.core.staticfiles.StaticFilesConfig",  # django.contrib.staticfiles
     "django.contrib.humanize",
     "axes",
     "django_filters",
@@ -106,7 +130,10 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'lianzhang.sqlite3'}"),
-        conn_max_age=env_int("LIANZHANG_DB_CONN_MAX_AGE", 0, 0, 3600),
+        # Persistent connections: a new PostgreSQL connection per request costs more
+        # than many of the pages' queries; health checks drop a connection gone stale.
+        conn_max_age=env_int("LIANZHANG_DB_CONN_MAX_AGE", 60, 0, 3600),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -138,8 +165,6 @@ SESSION_COOKIE_AGE = env_int("LIANZHANG_SESSION_AGE", 8 * 3600, 300, 30 * 86400)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_SAVE_EVERY_REQUEST = True  # idle expiry: the age counts from the last request
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("LIANZHANG_SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 # django-axes: lock after repeated failures; reset on success. An account is locked
 # at one client address only (user name + address): a stranger elsewhere cannot lock
@@ -164,6 +189,8 @@ AXES_CLIENT_IP_CALLABLE = "lianzhang.users.lockout.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_VERBOSE = False
+# System checks deliberately silenced, each with its reason where it is added.
+SILENCED_SYSTEM_CHECKS: list[str] = []
 # A wrong current password on the change-password page counts as a failed sign-in;
 # axes keeps the form data of failures, so mask these fields as it masks "password".
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "old_password", "new_password1",
@@ -188,11 +215,23 @@ STATICFILES_DIRS = [
     for prefix, sub in [
         ("vendor/htmx", "htmx.org/dist"),
         ("vendor/echarts", "echarts/dist"),
-        ("vendor/tabler", "@tabler/core/dist"),
+        # Not the whole of tabler's dist: its bundled third-party libraries are not
+        # used, and some name files they do not ship, which the manifest refuses.
+        ("vendor/tabler/css", "@tabler/core/dist/css"),
+        ("vendor/tabler/js", "@tabler/core/dist/js"),
     ]
     if (NODE_MODULES / sub).is_dir()
 ]
-WHITENOISE_USE_FINDERS = True
+if PRODUCTION:
+    # `lianzhang collectstatic` (run by `lianzhang serve` when the sources changed) writes
+    # hashed, gzip-compressed copies; whitenoise serves them with a cache lifetime of a
+    # year, since a changed file gets a new name.
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+# Embedded mode serves the files straight from the apps and node_modules: no collect step.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
 
 MEDIA_ROOT = VAR_DIR / "media"
@@ -225,6 +264,24 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `level`, `stage` or `status` with different choices: name
+    # each choice set so the schema's enum names are stable (and `check --deploy` clean).
+    "ENUM_NAME_OVERRIDES": {
+        "RegionLevelEnum": "lianzhang.regions.choices.RegionLevel",
+        "PlatformLevelEnum": "lianzhang.enterprises.choices.PlatformLevel",
+        "ProjectLevelEnum": "lianzhang.projects.choices.ProjectLevel",
+        "ProjectStageEnum": "lianzhang.projects.choices.Stage",
+        "LeadStageEnum": "lianzhang.attraction.choices.LeadStage",
+        "MapStatusEnum": "lianzhang.chains.choices.MapStatus",
+        "EnterpriseStatusEnum": "lianzhang.enterprises.choices.EnterpriseStatus",
+        "NameReviewStatusEnum": "lianzhang.enterprises.choices.ReviewStatus",
+        "RunStatusEnum": "lianzhang.mapping.choices.RunStatus",
+        "LinkStatusEnum": "lianzhang.mapping.choices.LinkStatus",
+        "ReportStatusEnum": "lianzhang.projects.choices.ReportStatus",
+        "AmendmentStatusEnum": "lianzhang.projects.choices.AmendmentStatus",
+        "FlagStatusEnum": "lianzhang.attraction.choices.FlagStatus",
+        "ItemStatusEnum": "lianzhang.dashboards.choices.ItemStatus",
+    },
 }
 
 CACHES = {
@@ -249,11 +306,50 @@ TASKS = {
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-vcenter card-table table-striped lz-list"}
 
+# Transport, cookies and the reverse proxy (docs/operations.md). In production mode
+# the site is taken to be served over HTTPS (LIANZHANG_HTTPS), which turns each of
+# these on by default; each can be set on its own.
+LIANZHANG_HTTPS = env_bool("LIANZHANG_HTTPS", PRODUCTION)
+SECURE_SSL_REDIRECT = env_bool("LIANZHANG_SSL_REDIRECT", LIANZHANG_HTTPS)
+# Load balancers and monitors probe the application server itself over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SESSION_COOKIE_SECURE = env_bool("LIANZHANG_SECURE_COOKIES", LIANZHANG_HTTPS)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_HSTS_SECONDS = env_int("LIANZHANG_HSTS_SECONDS", 31_536_000 if LIANZHANG_HTTPS else 0,
+                              0, 63_072_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("LIANZHANG_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("LIANZHANG_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    # Preloading commits the whole domain (usually a government one, not ours) to HTTPS
+    # in browsers' built-in lists; that is the domain owner's decision, and intranet
+    # names cannot be preloaded at all.
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
+_proxy_header = env_str("LIANZHANG_PROXY_SSL_HEADER", "")
+if _proxy_header and not _proxy_header.replace("-", "").isalnum():
+    raise ImproperlyConfigured(
+        f"LIANZHANG_PROXY_SSL_HEADER={_proxy_header!r}: expected a header name such as "
+        "X-Forwarded-Proto")
+# Behind a TLS-terminating proxy that sets this header (overwriting any a client sent),
+# a request carrying "https" in it counts as secure.
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https") if _proxy_header else None)
+SECURE_REFERRER_POLICY = env_choice("LIANZHANG_REFERRER_POLICY", "same-origin", (
+    "no-referrer", "no-referrer-when-downgrade", "origin", "origin-when-cross-origin",
+    "same-origin", "strict-origin", "strict-origin-when-cross-origin"))
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "[%(asctime)s] %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LIANZHANG_LOG_LEVEL", "WARNING")},
+    # What `lianzhang serve` starts, restarts and stops belongs in the log at any level.
+    "loggers": {"lianzhang.serve": {"level": "INFO"}},
 }
 
 

@@ -1,5 +1,12 @@
 """Test settings: the real settings with a fast hasher, inline tasks and a local cache."""
 
+import os
+
+# A test database (the throw-away PostgreSQL cluster included) is not a deployment:
+# embedded defaults (generated secret key, plain HTTP, static files from the sources).
+# Tests of production mode start their own processes with their own environment.
+os.environ.setdefault("LIANZHANG_MODE", "embedded")
+
 from .settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -184,22 +184,3 @@ def test_it_serves_the_api_docs_to_signed_in_users(world):
 def test_it_answers_401_or_403_to_anonymous_api_calls(db):
     for path in ("/api/regions/regions/", "/api/core/changes/", "/api/chains/chains/"):
         assert Client().get(path).status_code in (401, 403), path
-
-
-def test_it_checks_health_without_login(db):
-    response = Client().get("/healthz")
-    assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
-
-
-def test_it_reports_a_broken_database_on_healthz(db, monkeypatch):
-    from django.db import connection
-
-    def broken_cursor(*args, **kwargs):
-        raise RuntimeError("database is down")
-
-    with monkeypatch.context() as patch:
-        patch.setattr(connection, "cursor", broken_cursor)
-        response = Client().get("/healthz")
-    assert response.status_code == 503
-    assert response.json()["status"] == "error"

@@ -21,6 +21,7 @@ from ..exporter import export_response
 from ..models import ObjectChange
 from ..permissions import user_can
 from ..registry import ObjectType
+from ..tables import related_columns
 
 __all__ = ["ObjectListView", "ObjectView", "ObjectChangeLogView", "ObjectEditView",
            "ObjectDeleteView", "BaseObjectView"]
@@ -66,7 +67,8 @@ class ObjectListView(BaseObjectView):
         fmt = request.GET.get("export")
         if fmt in ("csv", "xlsx"):
             return export_response(self.object_type, rows, fmt)
-        table = self.object_type.table(rows)
+        table_class = self.object_type.table
+        table = table_class(rows.select_related(*related_columns(table_class, rows.model)))
         RequestConfig(request, paginate={"per_page": 50}).configure(table)
         query = request.GET.copy()
         query.pop("page", None)

@@ -60,10 +60,14 @@ def ledger_queryset(queryset: Any) -> Any:
 
 
 class ProjectListView(ObjectListView):
-    """The generic list; its export carries the ledger columns without N+1 queries."""
+    """The generic list; its export carries the ledger columns without N+1 queries.
+    The page's table shows none of them, so only an export fetches them."""
 
     def queryset(self, request: HttpRequest, action: str | None = None) -> Any:
-        return ledger_queryset(super().queryset(request, action))
+        queryset = super().queryset(request, action)
+        if request.GET.get("export") in ("csv", "xlsx"):
+            return ledger_queryset(queryset)
+        return queryset
 
 
 class ProjectDetailView(ObjectView):
