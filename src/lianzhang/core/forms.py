@@ -95,6 +95,15 @@ class NaturalKeyChoiceField(forms.ModelChoiceField):
             "invalid_choice": _invalid_choice_message(queryset.model, to_field_name)})
         super().__init__(queryset=queryset, to_field_name=to_field_name, **kwargs)
 
+    def prepare_value(self, value: Any) -> Any:
+        # An edit form's initial value is the related object's primary key (an int;
+        # posted values are strings): show it as its natural key, so the current
+        # choice is selected and saving the page unchanged keeps it.
+        if isinstance(value, int) and not isinstance(value, bool):
+            key = self.queryset.filter(pk=value).values_list(self.to_field_name, flat=True)
+            return next(iter(key), value)
+        return super().prepare_value(value)
+
 
 class NaturalKeyMultipleChoiceField(forms.ModelMultipleChoiceField):
     """Several objects by natural key, `|`-separated in one cell."""

@@ -57,10 +57,11 @@ def current_revision(model: type[models.Model], pk: Any) -> int | None:
 
 def latest_change(model: type[models.Model], pk: Any) -> ObjectChange | None:
     """The newest change record of an object: the change that made a loaded revision
-    stale (every revision bump writes one)."""
+    stale (every revision bump writes one; for a row that did not exist when a page
+    was shown, its creation)."""
     ct = ContentType.objects.get_for_model(model, for_concrete_model=False)
     return (ObjectChange.objects.filter(content_type=ct, object_id=str(pk))
-            .exclude(action=ObjectChange.Action.CREATE).order_by("-time", "-pk").first())
+            .order_by("-time", "-pk").first())
 
 
 def _parts(exc: StaleObjectError) -> tuple[str, ObjectChange | None]:

@@ -17,7 +17,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from ..locking import check_revision, conflict_data
-from ..models import DeletionRefused, StaleObjectError
+from ..models import StaleObjectError, protection_message
 from ..registry import ObjectType
 from .permissions import ACTION_FOR_METHOD
 from .schema import ObjectAutoSchema
@@ -133,11 +133,8 @@ class ObjectViewSet(viewsets.ModelViewSet):
                 check_revision(instance, getattr(self, "_destroy_expected", None)
                                or instance.revision)
                 instance.delete()
-        except DeletionRefused as exc:  # e.g. an approved monthly report
-            raise ValidationError({"detail": exc.message}) from None
-        except ProtectedError as exc:
-            blockers = "、".join(str(o) for o in list(exc.protected_objects)[:5])
-            raise ValidationError({"detail": f"仍被以下对象引用，不能删除：{blockers}"}) from None
+        except ProtectedError as exc:  # referred to, or kept for good (approved reports)
+            raise ValidationError({"detail": protection_message(str(instance), exc)}) from None
         except DjangoValidationError as exc:  # the model refuses (a published map's node)
             raise ValidationError({"detail": " ".join(exc.messages)}) from None
 

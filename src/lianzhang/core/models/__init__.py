@@ -9,6 +9,7 @@ from .base import (
     PrimaryModel,
     Scope,
     StaleObjectError,
+    protection_message,
 )
 from .jobs import Job
 from .tags import Tag
@@ -16,4 +17,5 @@ from .tags import Tag
 __all__ = [
     "ChangeLoggedModel", "DeletionRefused", "ImmutableError", "Job", "NestedModel", "ObjectChange",
     "OrganizationalModel", "PrimaryModel", "Scope", "StaleObjectError", "Tag",
+    "protection_message",
 ]

@@ -8,12 +8,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import ProtectedError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..querysets import RestrictedManager
 
 __all__ = ["Scope", "ChangeLoggedModel", "PrimaryModel", "OrganizationalModel", "NestedModel",
-           "StaleObjectError", "DeletionRefused"]
+           "StaleObjectError", "DeletionRefused", "protection_message"]
 
 
 class StaleObjectError(Exception):
@@ -45,11 +46,24 @@ class Scope:
 class DeletionRefused(ProtectedError):
     """A deletion a model refuses for a reason of its own (not merely because other
     rows refer to it), with the message to show the user. Being a ProtectedError,
-    Django's admin and the delete views treat it as protection."""
+    the delete page and the API treat it as protection."""
 
     def __init__(self, message: str, protected_objects: Any) -> None:
         super().__init__(message, protected_objects)
         self.message = message
+
+
+def protection_message(name: str, exc: ProtectedError) -> str:
+    """Why deleting `name` was refused, as users read it: the model's own reason, or
+    the objects still referring to it, each with its reason for staying when it has
+    one (a model that keeps some objects for good defines `deletion_refusal()`)."""
+    if isinstance(exc, DeletionRefused):
+        return exc.message
+    objects = list(exc.protected_objects)[:5]
+    text = gettext("%(object)s is still used by: %(blockers)s") % {
+        "object": name, "blockers": "、".join(str(o) for o in objects)}
+    reasons = dict.fromkeys(getattr(o, "deletion_refusal", lambda: "")() for o in objects)
+    return " ".join([text, *(r for r in reasons if r)])
 
 
 class ChangeLoggedModel(models.Model):

@@ -19,7 +19,7 @@ from django_tables2 import RequestConfig
 
 from ..exporter import export_response
 from ..locking import check_revision, conflict_html, keep_input_after_conflict, parse_revision
-from ..models import DeletionRefused, ObjectChange, StaleObjectError
+from ..models import ObjectChange, StaleObjectError, protection_message
 from ..permissions import user_can
 from ..registry import ObjectType
 
@@ -186,13 +186,8 @@ class ObjectDeleteView(BaseObjectView):
         except StaleObjectError as exc:
             messages.error(request, conflict_html(exc, " " + _("Nothing was deleted.")))
             return redirect(obj.get_absolute_url())
-        except DeletionRefused as exc:  # the model's own rule (an approved monthly report)
-            messages.error(request, exc.message)
-            return redirect(obj.get_absolute_url())
-        except ProtectedError as exc:
-            blockers = "、".join(str(o) for o in list(exc.protected_objects)[:5])
-            messages.error(request, _("%(object)s is still used by: %(blockers)s") % {
-                "object": name, "blockers": blockers})
+        except ProtectedError as exc:  # referred to, or kept for good (approved reports)
+            messages.error(request, protection_message(name, exc))
             return redirect(obj.get_absolute_url())
         except ValidationError as exc:  # the model refuses (e.g. a published map's node)
             for message in exc.messages:

@@ -4,6 +4,7 @@ corrected by an amendment."""
 
 from __future__ import annotations
 
+import copy
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import ProtectedError
 from django.db.models.functions import Coalesce
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
@@ -39,16 +41,11 @@ def month_label(month: date) -> str:
 
 def protect_approved_reports(collector: Any, field: Any, sub_objs: Any, using: str) -> None:
     """`on_delete` of a report's project: deleting a project deletes its reports, unless
-    one of them is approved; then the project is protected (DeletionRefused, shown by
-    the delete page, the API and Django's admin alike)."""
+    one of them is approved; then the project is protected (a ProtectedError naming
+    the approved months, as the delete page, the API and Django's admin show it)."""
     approved = [r for r in sub_objs if r.status == ReportStatus.APPROVED]
     if approved:
-        months = "、".join(month_label(r.month) for r in approved[:6])
-        raise DeletionRefused(
-            _("%(project)s has approved monthly reports (%(months)s) and cannot be deleted: "
-              "approved reports are kept for good. To correct a month, file a report "
-              "amendment for it.") % {"project": approved[0].project, "months": months},
-            approved)
+        raise ProtectedError("approved monthly reports are kept for good", approved)
     models.CASCADE(collector, field, sub_objs, using)
 
 
@@ -110,6 +107,15 @@ class ProgressReport(ChangeLoggedModel):
                     "project": self.project, "month": month_label(self.month)},
                 code="unique_together")
         return super().unique_error_message(model_class, unique_check)
+
+    def deletion_refusal(self) -> str:
+        """Why this report may not be deleted ('' when it may): an approved month is
+        kept for good, whoever asks, and corrected by an amendment."""
+        if self.status != ReportStatus.APPROVED:
+            return ""
+        return str(_("The report of %(month)s for %(project)s is approved and cannot be "
+                     "deleted, by anyone. To correct it, file a report amendment for that "
+                     "month.") % {"month": month_label(self.month), "project": self.project})
 
     @property
     def is_locked(self) -> bool:
@@ -182,14 +188,12 @@ def _refuse_deleting_approved(sender: Any, instance: ProgressReport, **kwargs: A
     """Every delete path (the object's delete(), a queryset delete, a cascade) passes
     here inside the delete's transaction. The stored status is read with the row
     locked, so a report approved a moment ago is not deleted from a stale copy."""
-    status = (ProgressReport._base_manager.select_for_update().filter(pk=instance.pk)
+    stored = (ProgressReport._base_manager.select_for_update().filter(pk=instance.pk)
               .values_list("status", flat=True).first())
-    if status == ReportStatus.APPROVED or instance.status == ReportStatus.APPROVED:
-        raise DeletionRefused(
-            _("The report of %(month)s for %(project)s is approved and cannot be deleted, by "
-              "anyone. To correct it, file a report amendment for that month.") % {
-                "month": month_label(instance.month), "project": instance.project},
-            [instance])
+    if ReportStatus.APPROVED in (stored, instance.status):
+        approved = copy.copy(instance)  # the stored status, not the caller's stale copy
+        approved.status = ReportStatus.APPROVED
+        raise DeletionRefused(approved.deletion_refusal(), [instance])
 
 
 class ReportAmendment(ChangeLoggedModel):
