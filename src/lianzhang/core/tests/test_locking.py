@@ -142,3 +142,22 @@ def test_it_answers_a_race_lost_in_any_view_with_a_409_not_a_500(world):
     ('"3"', 3), ("junk", 0), ('"x"', 0)])
 def test_it_reads_if_match_strongly(header, expected):
     assert if_match_revision(header, 4) == expected
+
+
+def test_it_describes_locking_truthfully_in_the_openapi_schema(world):
+    from drf_spectacular.generators import SchemaGenerator
+    from drf_spectacular.validation import validate_schema
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    validate_schema(schema)  # a valid OpenAPI 3 document
+    item = schema["paths"]["/api/regions/regions/{id}/"]
+    for method in ("get", "put", "patch"):
+        assert "ETag" in item[method]["responses"]["200"]["headers"], method
+    for method, codes in (("put", {"409", "412"}), ("patch", {"409", "412"}),
+                          ("delete", {"400", "409", "412"})):
+        header = [p for p in item[method]["parameters"] if p["name"] == "If-Match"]
+        assert header and header[0]["in"] == "header" and not header[0].get("required")
+        assert codes <= set(item[method]["responses"]), method
+    assert "If-Match" not in {p["name"] for p in item["get"].get("parameters", [])}
+    revision = schema["components"]["schemas"]["Region"]["properties"]["revision"]
+    assert revision["type"] == "integer" and revision["minimum"] == 1

@@ -174,7 +174,10 @@ class ObjectDeleteView(BaseObjectView):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         obj = get_object_or_404(self.queryset(request, "delete"), pk=pk)
-        return render(request, "core/object_delete.html", self.context(request, object=obj))
+        # An object its model keeps for good says so up front (no button to press).
+        refusal = getattr(obj, "deletion_refusal", lambda: "")()
+        return render(request, "core/object_delete.html", self.context(
+            request, object=obj, refusal=refusal))
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         obj = get_object_or_404(self.queryset(request, "delete"), pk=pk)

@@ -39,6 +39,8 @@ def messages_of(response):
 def test_it_refuses_the_delete_page_for_an_approved_report(world, approved, user):
     client = client_for(world, user)
     url = reverse("projects:progressreport_delete", args=[approved.pk])
+    page = client.get(url).content.decode()  # says so up front, without a delete button
+    assert "data-refusal" in page and AMEND in page and "btn-danger" not in page
     snapshot = Snapshot(ProgressReport, ReportAmendment)
     response = client.post(url, {"revision": approved.revision}, follow=True)
     text = messages_of(response)
