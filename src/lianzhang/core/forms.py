@@ -9,8 +9,9 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["style_widgets", "ScopedModelForm", "RevisionField", "add_revision_field", "NaturalKeyChoiceField", "NaturalKeyMultipleChoiceField",
-           "ImportUploadForm", "restrict_choice_fields"]
+__all__ = ["style_widgets", "ScopedModelForm", "RevisionField", "add_revision_field",
+           "NaturalKeyChoiceField", "NaturalKeyMultipleChoiceField", "ImportUploadForm",
+           "restrict_choice_fields"]
 
 
 def style_widgets(form: forms.BaseForm) -> None:

@@ -14,7 +14,12 @@ from lianzhang.core.context import change_context
 from lianzhang.core.locking import check_revision
 from lianzhang.core.middleware import ChangeContextMiddleware
 from lianzhang.core.models import ObjectChange, StaleObjectError, Tag
-from lianzhang.core.testing.helpers import Snapshot, client_for, form_post_data
+from lianzhang.core.testing.helpers import (
+    Snapshot,
+    client_for,
+    form_post_data,
+    requires_zh_catalogue,
+)
 from lianzhang.regions.models import Region
 
 from ..api.viewsets import if_match_revision
@@ -96,6 +101,26 @@ def test_it_tells_a_user_editing_what_a_background_job_changed_meanwhile(world):
     page = response.content.decode()
     assert change.actor_label in page and reverse("core:change", args=[change.pk]) in page
     assert fresh(world.town_a).description == "任务写入"
+
+
+@requires_zh_catalogue
+def test_it_does_not_delete_an_object_changed_after_the_confirmation_was_shown(world):
+    park = Region.objects.create(name="待删园区", code="370281006503", level="park",
+                                 parent=world.town_a)
+    client = client_for(world, "admin")
+    url = reverse("regions:region_delete", args=[park.pk])
+    page = client.get(url).content.decode()
+    assert f'name="revision" value="{park.revision}"' in page
+    shown = park.revision
+    park.description = "确认页之后的修改"
+    park.save()
+    response = client.post(url, {"revision": shown}, follow=True)
+    change = ObjectChange.objects.for_object(park).first()
+    text = " ".join(str(m) for m in response.context["messages"])
+    assert reverse("core:change", args=[change.pk]) in text and "未删除任何内容" in text
+    assert Region.objects.filter(pk=park.pk).exists()
+    assert client.post(url, {"revision": park.revision}).status_code == 302
+    assert not Region.objects.filter(pk=park.pk).exists()
 
 
 def test_it_opens_the_linked_change_record_for_whoever_may_view_the_object(world):
