@@ -14,7 +14,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lianzhang.chains.models import Chain, ChainNode
-from lianzhang.core.forms import NaturalKeyMultipleChoiceField, ScopedModelForm, style_widgets
+from lianzhang.core.forms import (
+    NaturalKeyMultipleChoiceField,
+    RevisionField,
+    ScopedModelForm,
+    style_widgets,
+)
 from lianzhang.enterprises.fields import EnterpriseField, TownField
 from lianzhang.enterprises.models import Enterprise
 from lianzhang.enterprises.resolution import AMBIGUOUS, CONFIDENT, registry_index
@@ -268,6 +273,8 @@ class MoveForm(forms.Form):
     investment = forms.DecimalField(required=False, min_value=0, max_digits=16,
                                     decimal_places=2,
                                     label=gettext_lazy("total investment (10k yuan)"))
+    # The lead's revision on the page or card: a move made on a stale board is refused.
+    revision = RevisionField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -11,7 +11,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, transaction
+from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
@@ -21,9 +22,33 @@ from .versioning import bump_data_version, change_scopes
 
 __all__ = ["is_audited", "serialize_object", "record_change", "audited_bulk_create",
            "audited_bulk_delete", "audited_bulk_m2m_add",
-           "audited_bulk_update"]
+           "audited_bulk_update", "has_revision", "bump_revisions"]
 
 SYSTEM_ACTOR = "系统"
+#: Bookkeeping fields left out of change records: timestamps, and the revision, which
+#: counts the records themselves.
+_NOT_RECORDED = ("created", "last_updated", "revision")
+
+
+def has_revision(model: type[models.Model]) -> bool:
+    """Whether the model is locked optimistically (has the `revision` counter)."""
+    return any(f.name == "revision" for f in model._meta.concrete_fields)
+
+
+def bump_revisions(model: type[models.Model], objs: Sequence[models.Model]) -> None:
+    """Raise the revision of each object by one in the database and in memory: called
+    wherever an update record is written, so every recorded change makes the object's
+    earlier revision stale (a user editing what a job changed meanwhile is told)."""
+    if not objs or not has_revision(model):
+        return
+    pks = [o.pk for o in objs]
+    for start in range(0, len(pks), 1000):
+        # The base manager's plain queryset: this UPDATE is the audit path's own.
+        model._base_manager.filter(pk__in=pks[start:start + 1000]).update(
+            revision=F("revision") + 1)
+    for obj in objs:
+        if "revision" not in obj.get_deferred_fields():
+            obj.revision += 1
 
 
 def is_audited(model: type[models.Model]) -> bool:
@@ -51,7 +76,7 @@ def serialize_object(obj: models.Model, with_m2m: bool = True) -> dict[str, Any]
     exclude = set(getattr(obj, "audit_exclude", ()))
     data: dict[str, Any] = {}
     for field in obj._meta.concrete_fields:
-        if field.name in exclude or field.name in ("created", "last_updated"):
+        if field.name in exclude or field.name in _NOT_RECORDED:
             continue
         data[field.name] = _json_value(field.value_from_object(obj))
     if with_m2m and obj.pk is not None:
@@ -85,9 +110,12 @@ def _make_change(obj: models.Model, action: str, before: dict | None,
 
 def record_change(obj: models.Model, action: str, before: dict | None,
                   after: dict | None) -> ObjectChange:
-    """Write one change record for `obj` in the current change context."""
+    """Write one change record for `obj` in the current change context (an update
+    also raises the object's revision)."""
     change = _make_change(obj, action, before, after)
     change.save()
+    if action == ObjectChange.Action.UPDATE:
+        bump_revisions(type(obj), [obj])
     bump_data_version(change_scopes(type(obj), [before, after]))
     return change
 
@@ -223,21 +251,41 @@ def audited_bulk_create(model: type[models.Model], objs: Sequence[models.Model],
 
 def audited_bulk_update(model: type[models.Model], objs: Iterable[models.Model],
                         fields: Sequence[str], batch_size: int = 1000) -> int:
-    """`bulk_update` with one update record per object that really changed."""
+    """`bulk_update` with one update record (and a revision bump) per object that
+    really changed. The rows are locked first and their revisions compared with the
+    objects': if any was changed or deleted since it was read, `StaleObjectError` is
+    raised and nothing is written, so a job never overwrites an edit it did not see."""
+    from .models import StaleObjectError
+
     objs = list(objs)
     if not objs:
         return 0
-    old = {o.pk: serialize_object(o, False)
-           for o in model._base_manager.filter(pk__in=[o.pk for o in objs])}
-    changes, snapshots = [], []
-    for obj in objs:
-        after = serialize_object(obj, False)
-        before = old.get(obj.pk)
-        if before != after:
-            changes.append(_make_change(obj, ObjectChange.Action.UPDATE, before, after))
-            snapshots += [before, after]
-    count = model._base_manager.bulk_update(objs, fields, batch_size=batch_size)
-    ObjectChange.objects.bulk_create(changes, batch_size=batch_size)
+    versioned = has_revision(model)
+    with transaction.atomic():
+        old = {o.pk: o for o in model._base_manager.select_for_update().filter(
+            pk__in=[o.pk for o in objs])}
+        changes, snapshots, changed = [], [], []
+        for obj in objs:
+            row = old.get(obj.pk)
+            if versioned and (row is None or row.revision != obj.revision):
+                raise StaleObjectError(model, obj.pk, obj.revision, deleted=row is None)
+            before = serialize_object(row, False) if row is not None else None
+            after = serialize_object(obj, False)
+            if before != after:
+                changes.append(_make_change(obj, ObjectChange.Action.UPDATE, before, after))
+                snapshots += [before, after]
+                changed.append(obj)
+        if versioned:
+            fields = [*fields, "revision"]
+            for obj in changed:  # rows are locked: the stored value is exactly this
+                obj.revision += 1
+        try:
+            count = model._base_manager.bulk_update(objs, fields, batch_size=batch_size)
+        except BaseException:
+            for obj in changed if versioned else ():
+                obj.revision -= 1
+            raise
+        ObjectChange.objects.bulk_create(changes, batch_size=batch_size)
     bump_data_version(change_scopes(model, snapshots))
     return count
 
@@ -282,4 +330,5 @@ def audited_bulk_m2m_add(objs: Sequence[models.Model], field: str, target: model
         ObjectChange.objects.bulk_create(
             [_make_change(o, ObjectChange.Action.UPDATE, {field: []}, {field: [target.pk]})
              for o in objs], batch_size=batch_size)
+        bump_revisions(model, objs)
     bump_data_version()

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from .models import ObjectChange
 from .permissions import is_system_admin, user_assignments
 
-__all__ = ["can_view_audit_log", "visible_changes"]
+__all__ = ["can_view_audit_log", "visible_changes", "can_view_change"]
 
 
 def can_view_audit_log(user: Any) -> bool:
@@ -27,3 +27,19 @@ def visible_changes(user: Any) -> QuerySet[ObjectChange]:
     show their history to whoever may view the object)."""
     qs = ObjectChange.objects.select_related("user", "content_type")
     return qs if can_view_audit_log(user) else qs.none()
+
+
+def can_view_change(user: Any, change: ObjectChange) -> bool:
+    """One change record: auditors see every one; anyone else the records of an
+    object they may view (the same records its 变更记录 tab shows them), so the link
+    in an edit-conflict message opens for the user who got it."""
+    if can_view_audit_log(user):
+        return True
+    model = change.content_type.model_class()
+    manager = getattr(model, "objects", None)
+    if manager is None or not hasattr(manager, "restrict"):
+        return False
+    try:
+        return manager.restrict(user, "view").filter(pk=change.object_id).exists()
+    except (TypeError, ValueError):  # an id that is not this model's kind of key
+        return False

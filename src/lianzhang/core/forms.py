@@ -9,8 +9,9 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["style_widgets", "ScopedModelForm", "NaturalKeyChoiceField", "NaturalKeyMultipleChoiceField",
-           "ImportUploadForm", "restrict_choice_fields"]
+__all__ = ["style_widgets", "ScopedModelForm", "RevisionField", "add_revision_field",
+           "NaturalKeyChoiceField", "NaturalKeyMultipleChoiceField", "ImportUploadForm",
+           "restrict_choice_fields"]
 
 
 def style_widgets(form: forms.BaseForm) -> None:
@@ -35,14 +36,43 @@ def restrict_choice_fields(form: forms.BaseForm, user: Any) -> None:
             field.queryset = queryset.restrict(user, "view")
 
 
+class RevisionField(forms.IntegerField):
+    """The hidden revision an edit page was loaded at (optimistic locking)."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("min_value", 1)
+        super().__init__(**kwargs)
+
+
+def add_revision_field(form: forms.BaseForm, obj: Any, name: str = "revision") -> None:
+    """Carry `obj`'s revision in `form` when `obj` is an existing change-logged object,
+    so the save can refuse if someone changed the object after the page was loaded."""
+    if getattr(obj, "pk", None) is not None and hasattr(obj, "revision"):
+        form.fields[name] = RevisionField(initial=obj.revision)
+
+
 class ScopedModelForm(forms.ModelForm):
-    """A ModelForm that takes the acting user and scopes its choice fields."""
+    """A ModelForm that takes the acting user and scopes its choice fields. Editing an
+    existing object, it carries the object's revision: `save()` then writes only if
+    nobody changed the object since the form was loaded (else `StaleObjectError`).
+    A post without the revision (an import row, an old client) is not checked."""
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         restrict_choice_fields(self, user)
+        add_revision_field(self, self.instance)
         style_widgets(self)
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        revision = self.cleaned_data.get("revision") if "revision" in self.fields else None
+        if revision is not None:
+            # The save checks this value (ChangeLoggedModel.save).
+            self.instance.revision = revision
 
 
 def _invalid_choice_text(model: Any, to_field_name: str) -> str:
@@ -65,6 +95,15 @@ class NaturalKeyChoiceField(forms.ModelChoiceField):
         kwargs.setdefault("error_messages", {
             "invalid_choice": _invalid_choice_message(queryset.model, to_field_name)})
         super().__init__(queryset=queryset, to_field_name=to_field_name, **kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        # An edit form's initial value is the related object's primary key (an int;
+        # posted values are strings): show it as its natural key, so the current
+        # choice is selected and saving the page unchanged keeps it.
+        if isinstance(value, int) and not isinstance(value, bool):
+            key = self.queryset.filter(pk=value).values_list(self.to_field_name, flat=True)
+            return next(iter(key), value)
+        return super().prepare_value(value)
 
 
 class NaturalKeyMultipleChoiceField(forms.ModelMultipleChoiceField):

@@ -1,12 +1,18 @@
-"""Middleware that opens a change context for every request (audit user + request id)."""
+"""Middleware that opens a change context for every request (audit user + request id)
+and answers a write refused as stale (optimistic locking) with a 409 page."""
 
 from __future__ import annotations
 
 import uuid
 
 from django.contrib.auth.middleware import LoginRequiredMiddleware as _DjangoLoginRequired
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from .context import change_context
+from .models import StaleObjectError
 
 __all__ = ["ChangeContextMiddleware", "LoginRequiredMiddleware"]
 
@@ -23,6 +29,26 @@ class ChangeContextMiddleware:
             response = self.get_response(request)
         response["X-Request-ID"] = str(request.id)
         return response
+
+    def process_exception(self, request, exception) -> HttpResponse | None:
+        """A save that lost a race with another user's (pages check the revision they
+        showed first; this catches the rest): 409 with who changed what, never a 500.
+        The view's transaction has rolled back, so nothing was written."""
+        if not isinstance(exception, StaleObjectError):
+            return None
+        from .locking import conflict_html, conflict_text
+
+        advice = " " + _("Nothing was saved. Reload the page and try again.")
+        if "application/json" in request.headers.get("Accept", "") or request.headers.get(
+                "HX-Request"):
+            return JsonResponse({"ok": False, "error": conflict_text(exception, advice)},
+                                status=409)
+        back = request.headers.get("Referer", "")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                               require_https=request.is_secure()):
+            back = "/"
+        return render(request, "core/conflict.html",
+                      {"message": conflict_html(exception, advice), "back": back}, status=409)
 
 
 class LoginRequiredMiddleware(_DjangoLoginRequired):

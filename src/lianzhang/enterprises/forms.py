@@ -13,6 +13,7 @@ from lianzhang.chains.models import Chain, ChainNode
 from lianzhang.core.forms import (
     NaturalKeyChoiceField,
     NaturalKeyMultipleChoiceField,
+    RevisionField,
     ScopedModelForm,
 )
 from lianzhang.core.units import UnitError, mixed_unit_errors, parse_amount
@@ -225,3 +226,5 @@ class MergeForm(forms.Form):
 
     other = EnterpriseField(label=_("duplicate record to merge into this one"))
     confirm = forms.BooleanField(label=_("I understand the duplicate record will be removed"))
+    # This record's revision when the page was shown (refused if it changed since).
+    revision = RevisionField()

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lianzhang.core.forms import ScopedModelForm
+from lianzhang.core.locking import StaleObjectError, check_revision, keep_input_after_conflict
 from lianzhang.core.navigation import register_link
 from lianzhang.core.permissions import user_can
 from lianzhang.core.registry import ObjectType, register
@@ -153,17 +155,27 @@ def merge_view(request: HttpRequest, pk: int) -> HttpResponse:
     keep = get_object_or_404(changeable, pk=pk)
     if not user_can(request.user, Enterprise, "delete"):
         raise PermissionDenied
-    form = forms.MergeForm(request.POST or None)
+    form = forms.MergeForm(request.POST or None, initial={"revision": keep.revision})
     form.fields["other"].queryset = Enterprise.objects.restrict(request.user, "delete").exclude(
         pk=keep.pk)
+    status = 200
     if request.method == "POST" and form.is_valid():
         other = form.cleaned_data["other"]
-        merge_enterprises(keep, other)
-        messages.success(request, _("Merged %(other)s into %(keep)s.") % {
-            "other": other.name, "keep": keep.name})
-        return redirect(keep.get_absolute_url())
+        try:
+            with transaction.atomic():
+                check_revision(keep, form.cleaned_data["revision"])
+                merge_enterprises(keep, other)
+        except StaleObjectError as exc:
+            keep_input_after_conflict(form, exc)
+            status = 409
+        else:
+            messages.success(request, _("Merged %(other)s into %(keep)s.") % {
+                "other": other.name, "keep": keep.name})
+            return redirect(keep.get_absolute_url())
+    elif request.method == "POST":
+        status = 400
     return render(request, "enterprises/merge.html", {"object": keep, "form": form},
-                  status=400 if request.method == "POST" else 200)
+                  status=status)
 
 
 @require_POST

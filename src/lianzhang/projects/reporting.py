@@ -11,12 +11,14 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from lianzhang.core.audit import audited_bulk_create, audited_bulk_update
 from lianzhang.core.importer import row_error
+from lianzhang.core.locking import StaleObjectError, conflict_html
 from lianzhang.core.permissions import allowed_for, is_system_admin, user_assignments
 from lianzhang.users.roles import Role
 
@@ -49,6 +51,9 @@ class SheetRow:
     problems: str = ""
     negative_reason: str = ""
     overrun_acknowledged: bool = False
+    #: The report's revision when the sheet was shown (0: there was no report yet;
+    #: None: not known, as in an uploaded file, so not checked).
+    revision: int | None = None
 
 
 @dataclass
@@ -112,9 +117,22 @@ def _other_months(ids: list[int], month: date) -> dict[int, Decimal]:
     return {r["project_id"]: r["s"] or Decimal(0) for r in rows}
 
 
+def _stale_row(row: SheetRow, project: Project, report: ProgressReport | None) -> str:
+    """The error of a row whose report changed (or appeared) after the sheet was shown."""
+    advice = " " + _("Your input is kept; check the change, then save again to overwrite it.")
+    if report is None:
+        return row_error(row.row_no, "", _("%(project)s: this month's report was deleted after "
+                                           "you opened the sheet.") % {"project": project.name})
+    exc = StaleObjectError(ProgressReport, report.pk, row.revision)
+    return format_html("{}{}", row_error(row.row_no, "", f"{project.name}: "),
+                       conflict_html(exc, advice))
+
+
 def save_month(user: Any, month: date, rows: list[SheetRow], submit: bool) -> SheetResult:
     """Save (as drafts) or submit the month's figures of the given projects in one
-    transaction. Any refused row means nothing is written."""
+    transaction. Any refused row means nothing is written. A row that carries the
+    revision its report had when the sheet was shown is refused if the report changed
+    since (someone else's figures are never overwritten unseen)."""
     month = month.replace(day=1)
     result = SheetResult()
     visible = Project.objects.restrict(user, "view")
@@ -164,6 +182,10 @@ def save_month(user: Any, month: date, rows: list[SheetRow], submit: bool) -> Sh
                         "%(project)s: this month is %(status)s and cannot be changed here") % {
                         "project": project.name, "status": report.get_status_display()}))
                 continue
+        if row.revision is not None and row.revision != (report.revision if report else 0):
+            if report is None or any(getattr(report, k) != v for k, v in values.items()):
+                result.errors.append(_stale_row(row, project, report))
+            continue  # stale but the same as stored: nothing to write
         candidate = report or ProgressReport(project=project, month=month)
         for key, value in values.items():
             setattr(candidate, key, value)
@@ -185,10 +207,16 @@ def save_month(user: Any, month: date, rows: list[SheetRow], submit: bool) -> Sh
         (to_update if report else to_create).append(candidate)
     if result.errors:
         return result
-    with transaction.atomic():
-        audited_bulk_create(ProgressReport, to_create)
-        audited_bulk_update(ProgressReport, to_update, [
-            *REPORT_FIELDS, "status", "submitted_at", "submitted_by"])
+    try:
+        with transaction.atomic():
+            audited_bulk_create(ProgressReport, to_create)
+            audited_bulk_update(ProgressReport, to_update, [
+                *REPORT_FIELDS, "status", "submitted_at", "submitted_by"])
+    except (StaleObjectError, IntegrityError):
+        # Another save of the same month won the race after the rows were read.
+        result.errors.append(_("Someone else saved reports of this month at the same time; "
+                               "nothing was saved. Reload the sheet and try again."))
+        return result
     result.created, result.updated = len(to_create), len(to_update)
     return result
 

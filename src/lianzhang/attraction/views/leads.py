@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lianzhang.core.locking import StaleObjectError, check_revision, conflict_html, conflict_text
 from lianzhang.core.permissions import user_can
 
 from ..choices import FlagStatus
@@ -36,21 +37,29 @@ def lead_move(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     lead = get_object_or_404(Lead.objects.restrict(request.user, "change"), pk=pk)
     form = MoveForm(request.POST)
-    error = ""
+    error, stale = "", None
     if form.is_valid():
         data = form.cleaned_data
         try:
-            move(lead, data["stage"], request.user, data["reason"], data["date"],
-                 data["investment"])
+            with transaction.atomic():
+                check_revision(lead, data["revision"])  # the card was not stale
+                move(lead, data["stage"], request.user, data["reason"], data["date"],
+                     data["investment"])
         except LeadMoveError as exc:
             error = " ".join(exc.messages)
+        except StaleObjectError as exc:
+            stale, error = exc, conflict_text(exc, " " + _("The lead was not moved; reload "
+                                                           "the page to see its stage now."))
     else:
         error = " ".join(e for errs in form.errors.values() for e in errs)
     if _wants_json(request):
         if error:
-            return JsonResponse({"ok": False, "error": error}, status=400)
-        return JsonResponse({"ok": True, "stage": lead.stage, "label": stage_label(lead.stage)})
-    if error:
+            return JsonResponse({"ok": False, "error": error}, status=409 if stale else 400)
+        return JsonResponse({"ok": True, "stage": lead.stage, "label": stage_label(lead.stage),
+                             "revision": lead.revision})
+    if stale is not None:
+        messages.error(request, conflict_html(stale, " " + _("The lead was not moved.")))
+    elif error:
         messages.error(request, error)
     else:
         messages.success(request, _("Moved to %(stage)s.") % {"stage": stage_label(lead.stage)})

@@ -10,10 +10,33 @@ from rest_framework import serializers
 __all__ = ["ObjectSerializer", "serializer_for"]
 
 
+REVISION_HELP = ("The object's revision: 1 when created, one more with every recorded "
+                 "change. Send the revision you read with PUT or PATCH to have the write "
+                 "refused (409) if someone changed the object since; omit it to write "
+                 "regardless. Ignored on create.")
+
+
 class ObjectSerializer(serializers.ModelSerializer):
-    """ModelSerializer with a `url`-free `display` string and scoped related fields."""
+    """ModelSerializer with a `url`-free `display` string, scoped related fields and
+    the object's `revision` (optimistic locking: a revision sent with an update is the
+    one the write expects, checked by the save itself)."""
 
     display = serializers.SerializerMethodField()
+    revision = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1,
+                                        help_text=REVISION_HELP)
+
+    def get_field_names(self, declared_fields: Any, info: Any) -> list[str]:
+        """The declared fields plus `revision` for change-logged models."""
+        names = list(super().get_field_names(declared_fields, info))
+        model_fields = {f.name for f in self.Meta.model._meta.concrete_fields}
+        if "revision" in model_fields and "revision" not in names:
+            names.insert(names.index("display") + 1 if "display" in names else 0, "revision")
+        return names
+
+    def create(self, validated_data: dict[str, Any]) -> Any:
+        """A new object starts at revision 1 whatever was sent."""
+        validated_data.pop("revision", None)
+        return super().create(validated_data)
 
     def get_display(self, obj: Any) -> str:
         """The object's display name."""

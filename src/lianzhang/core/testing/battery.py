@@ -216,6 +216,69 @@ class ObjectBattery:
         assert not self.model.objects.filter(pk=pk).exists()
         assert self.changes(pk, "delete").get().prechange_data[field] == value
 
+    # --- optimistic locking --------------------------------------------------------------
+    def _created_pk(self, client: Client, data: dict[str, Any]) -> int:
+        before = set(self.model.objects.values_list("pk", flat=True))
+        response = client.post(self.url("add"), data)
+        assert response.status_code == 302, response.context and response.context["form"].errors
+        (pk,) = set(self.model.objects.values_list("pk", flat=True)) - before
+        return pk
+
+    def test_stale_edit_is_refused_with_a_link_and_nothing_written(self, world, pair):
+        first, second = self.client_for(world, "admin"), self.client_for(world, "secretariat")
+        data = self.form_data(world, world.town_a, world.chain_a, 14)
+        pk = self._created_pk(first, data)
+        loaded = [c.get(self.url("edit", pk)).context["form"]["revision"].value()
+                  for c in (first, second)]
+        assert loaded[0] == loaded[1] == self.model.objects.get(pk=pk).revision
+        field, value = self.edit_change()
+        assert first.post(self.url("edit", pk), {**data, field: value,
+                                                 "revision": loaded[0]}).status_code == 302
+        stored = self.model.objects.get(pk=pk)
+        change = self.changes(pk, "update").order_by("-pk").first()
+        audit = ObjectChange.objects.count()
+        # The second user saves the page loaded before the first change.
+        response = second.post(self.url("edit", pk), {**data, "revision": loaded[1]})
+        assert response.status_code == 409
+        page = response.content.decode()
+        assert reverse("core:change", args=[change.pk]) in page and "admin" in page
+        assert ObjectChange.objects.count() == audit
+        after = self.model.objects.get(pk=pk)
+        assert str(getattr(after, field)) == str(value) and after.revision == stored.revision
+        # The input is kept and now carries the current revision: saving again,
+        # deliberately, overwrites the first change.
+        form = response.context["form"]
+        assert str(form[field].value() or "") == str(data.get(field) or "")
+        assert form["revision"].value() == str(stored.revision)
+        again = second.post(self.url("edit", pk), {**data, "revision": stored.revision})
+        assert again.status_code == 302
+        assert self.model.objects.get(pk=pk).revision == stored.revision + 1
+
+    def test_api_stale_writes_answer_412_or_409_and_write_nothing(self, world, pair):
+        client = self.client_for(world, "admin")
+        data = self.form_data(world, world.town_a, world.chain_a, 15)
+        pk = self._created_pk(client, data)
+        api, url = self.api_for(world, "secretariat"), f"{self.api_list_url()}{pk}/"
+        read = api.get(url)
+        old = read["ETag"]
+        assert old == f'"{read.json()["revision"]}"'
+        field, value = self.edit_change()
+        assert client.post(self.url("edit", pk), {**data, field: value}).status_code == 302
+        now = self.model.objects.get(pk=pk).revision
+        audit = ObjectChange.objects.count()
+        response = api.patch(url, {}, format="json", HTTP_IF_MATCH=old)
+        assert response.status_code == 412 and response.json()["revision"] == now
+        assert "admin" in response.json()["detail"]
+        response = api.patch(url, {"revision": now - 1}, format="json")
+        assert response.status_code == 409 and response.json()["change_url"]
+        assert api.delete(url, HTTP_IF_MATCH=old).status_code == 412
+        assert self.model.objects.filter(pk=pk, revision=now).exists()
+        assert ObjectChange.objects.count() == audit
+        fresh = api.get(url)
+        assert fresh["ETag"] == f'"{now}"'
+        response = api.patch(url, {}, format="json", HTTP_IF_MATCH=fresh["ETag"])
+        assert response.status_code == 200 and response["ETag"] == f'"{now}"'
+
     # --- API ----------------------------------------------------------------------------
     def test_api_create_with_token_is_audited(self, world, pair):
         api = self.api_for(world, "secretariat")

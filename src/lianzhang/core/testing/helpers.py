@@ -16,7 +16,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 __all__ = ["client_for", "api_for", "csv_bytes", "xlsx_bytes", "upload", "Snapshot",
-           "has_zh_catalogue", "requires_zh_catalogue", "row_label"]
+           "has_zh_catalogue", "requires_zh_catalogue", "row_label", "form_post_data"]
 
 
 def client_for(world: Any, name: str) -> Client:
@@ -63,6 +63,23 @@ def upload(data: bytes, name: str = "import.csv") -> SimpleUploadedFile:
     content_type = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                     if name.endswith(".xlsx") else "text/csv")
     return SimpleUploadedFile(name, data, content_type)
+
+
+def form_post_data(form: Any) -> dict[str, Any]:
+    """What a browser would post for `form` as shown (its initial values): lists for
+    multiple choices, "on" for ticked boxes, unticked boxes and empty values left out."""
+    data: dict[str, Any] = {}
+    for bound in form:
+        value = bound.value()
+        if value is None or value is False or value == "":
+            continue
+        if value is True:
+            data[bound.html_name] = "on"
+        elif isinstance(value, list | tuple):
+            data[bound.html_name] = [str(v) for v in value]
+        else:
+            data[bound.html_name] = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return data
 
 
 class Snapshot:

@@ -18,7 +18,8 @@ from django.views import View
 from django_tables2 import RequestConfig
 
 from ..exporter import export_response
-from ..models import ObjectChange
+from ..locking import check_revision, conflict_html, keep_input_after_conflict, parse_revision
+from ..models import ObjectChange, StaleObjectError, protection_message
 from ..permissions import user_can
 from ..registry import ObjectType
 from ..tables import related_columns
@@ -128,7 +129,9 @@ class ObjectChangeLogView(ObjectView):
 
 
 class ObjectEditView(BaseObjectView):
-    """Create (no pk) or edit an object; the saved object must stay in scope."""
+    """Create (no pk) or edit an object; the saved object must stay in scope. An edit
+    is refused, with nothing written, when the object changed after the page was
+    loaded (the form carries the revision it was loaded at)."""
 
     def get_object(self, request: HttpRequest, pk: int | None) -> Any:
         if pk is None:
@@ -156,6 +159,10 @@ class ObjectEditView(BaseObjectView):
                         raise PermissionDenied
             except PermissionDenied:
                 form.add_error(None, _("The object would be outside your permitted scope."))
+            except StaleObjectError as exc:
+                keep_input_after_conflict(form, exc)
+                return render(request, "core/object_edit.html", self.context(
+                    request, object=obj, form=form), status=409)
             else:
                 messages.success(request, _("Saved %(object)s.") % {"object": obj})
                 return redirect(obj.get_absolute_url())
@@ -164,22 +171,28 @@ class ObjectEditView(BaseObjectView):
 
 
 class ObjectDeleteView(BaseObjectView):
-    """Delete with a confirmation page."""
+    """Delete with a confirmation page; the confirmation carries the revision shown,
+    so an object changed after the page was loaded is not deleted unseen."""
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         obj = get_object_or_404(self.queryset(request, "delete"), pk=pk)
-        return render(request, "core/object_delete.html", self.context(request, object=obj))
+        # An object its model keeps for good says so up front (no button to press).
+        refusal = getattr(obj, "deletion_refusal", lambda: "")()
+        return render(request, "core/object_delete.html", self.context(
+            request, object=obj, refusal=refusal))
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         obj = get_object_or_404(self.queryset(request, "delete"), pk=pk)
         name = str(obj)
         try:
             with transaction.atomic():
+                check_revision(obj, parse_revision(request.POST.get("revision")))
                 obj.delete()
-        except ProtectedError as exc:
-            blockers = "、".join(str(o) for o in list(exc.protected_objects)[:5])
-            messages.error(request, _("%(object)s is still used by: %(blockers)s") % {
-                "object": name, "blockers": blockers})
+        except StaleObjectError as exc:
+            messages.error(request, conflict_html(exc, " " + _("Nothing was deleted.")))
+            return redirect(obj.get_absolute_url())
+        except ProtectedError as exc:  # referred to, or kept for good (approved reports)
+            messages.error(request, protection_message(name, exc))
             return redirect(obj.get_absolute_url())
         except ValidationError as exc:  # the model refuses (e.g. a published map's node)
             for message in exc.messages:

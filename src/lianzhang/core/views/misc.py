@@ -8,13 +8,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 from django_tables2 import RequestConfig
 
-from ..audit_access import can_view_audit_log, visible_changes
+from ..audit_access import can_view_audit_log, can_view_change, visible_changes
 from ..filtersets import ObjectChangeFilterSet
 from ..jobs import live_state, request_cancel, result_items
 from ..models import Job, ObjectChange
@@ -94,8 +94,12 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """One change record with its before/after diff."""
-    change = get_object_or_404(visible_changes(request.user), pk=pk)
+    """One change record with its before/after diff (for auditors, and for whoever
+    may view the object the record belongs to)."""
+    change = get_object_or_404(ObjectChange.objects.select_related("user", "content_type"),
+                               pk=pk)
+    if not can_view_change(request.user, change):
+        raise Http404
     return render(request, "core/audit_detail.html", {"change": change})
 
 

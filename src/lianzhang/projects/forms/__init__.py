@@ -16,6 +16,7 @@ from lianzhang.chains.models import Chain, ChainNode
 from lianzhang.core.forms import (
     NaturalKeyChoiceField,
     NaturalKeyMultipleChoiceField,
+    RevisionField,
     ScopedModelForm,
     style_widgets,
 )
@@ -179,6 +180,9 @@ class TransitionForm(forms.Form):
                               label=_("stage"))
     on = forms.DateField(label=_("date"), widget=_date_widget())
     reason = forms.CharField(label=_("reason"), required=False, max_length=300)
+    # The project's revision when the page was shown: a move decided on a stale page
+    # is refused (the project changed meanwhile).
+    revision = RevisionField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -1,7 +1,10 @@
-"""Monthly progress reports (月报) and amendments of approved months."""
+"""Monthly progress reports (月报) and amendments of approved months. An approved
+month is kept for good: nobody deletes it, directly or with its project; it is
+corrected by an amendment."""
 
 from __future__ import annotations
 
+import copy
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -9,16 +12,20 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import ProtectedError
 from django.db.models.functions import Coalesce
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lianzhang.core.models import ChangeLoggedModel, Scope
+from lianzhang.core.models import ChangeLoggedModel, DeletionRefused, Scope
 
 from ..choices import AmendmentStatus, ReportStatus, Stage
 from .project import MoneySum, Project, money
 
-__all__ = ["ProgressReport", "ReportAmendment", "effective_figure", "month_label"]
+__all__ = ["ProgressReport", "ReportAmendment", "effective_figure", "month_label",
+           "protect_approved_reports"]
 
 
 def effective_figure() -> Coalesce:
@@ -32,6 +39,16 @@ def month_label(month: date) -> str:
     return f"{month.year}年{month.month}月"
 
 
+def protect_approved_reports(collector: Any, field: Any, sub_objs: Any, using: str) -> None:
+    """`on_delete` of a report's project: deleting a project deletes its reports, unless
+    one of them is approved; then the project is protected (a ProtectedError naming
+    the approved months, as the delete page, the API and Django's admin show it)."""
+    approved = [r for r in sub_objs if r.status == ReportStatus.APPROVED]
+    if approved:
+        raise ProtectedError("approved monthly reports are kept for good", approved)
+    models.CASCADE(collector, field, sub_objs, using)
+
+
 class ProgressReport(ChangeLoggedModel):
     """One project's report for one month: investment completed that month (万元),
     image progress and problems needing coordination. Cumulative investment is
@@ -39,8 +56,8 @@ class ProgressReport(ChangeLoggedModel):
     `approved_completed`, the latest approved figure (set on approval and by
     approved amendments)."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="reports",
-                                verbose_name=_("key project"))
+    project = models.ForeignKey(Project, on_delete=protect_approved_reports,
+                                related_name="reports", verbose_name=_("key project"))
     month = models.DateField(_("month"), help_text=_("The first day of the month"))
     completed = money(_("investment completed this month (10k yuan)"))
     progress = models.TextField(_("image progress"), blank=True)
@@ -90,6 +107,15 @@ class ProgressReport(ChangeLoggedModel):
                     "project": self.project, "month": month_label(self.month)},
                 code="unique_together")
         return super().unique_error_message(model_class, unique_check)
+
+    def deletion_refusal(self) -> str:
+        """Why this report may not be deleted ('' when it may): an approved month is
+        kept for good, whoever asks, and corrected by an amendment."""
+        if self.status != ReportStatus.APPROVED:
+            return ""
+        return str(_("The report of %(month)s for %(project)s is approved and cannot be "
+                     "deleted, by anyone. To correct it, file a report amendment for that "
+                     "month.") % {"month": month_label(self.month), "project": self.project})
 
     @property
     def is_locked(self) -> bool:
@@ -155,6 +181,19 @@ class ProgressReport(ChangeLoggedModel):
         if self.month:
             self.month = self.month.replace(day=1)
         super().save(*args, **kwargs)
+
+
+@receiver(pre_delete, sender=ProgressReport)
+def _refuse_deleting_approved(sender: Any, instance: ProgressReport, **kwargs: Any) -> None:
+    """Every delete path (the object's delete(), a queryset delete, a cascade) passes
+    here inside the delete's transaction. The stored status is read with the row
+    locked, so a report approved a moment ago is not deleted from a stale copy."""
+    stored = (ProgressReport._base_manager.select_for_update().filter(pk=instance.pk)
+              .values_list("status", flat=True).first())
+    if ReportStatus.APPROVED in (stored, instance.status):
+        approved = copy.copy(instance)  # the stored status, not the caller's stale copy
+        approved.status = ReportStatus.APPROVED
+        raise DeletionRefused(approved.deletion_refusal(), [instance])
 
 
 class ReportAmendment(ChangeLoggedModel):

@@ -80,7 +80,7 @@ class ProjectDetailView(ObjectView):
         return {"stage_rows": [(s, Stage(s).label, rows.get(s)) for s in
                                (*LIVE_STAGES, Stage.TERMINATED) if s != Stage.TERMINATED
                                or s in rows],
-                "transition_form": forms.TransitionForm(),
+                "transition_form": forms.TransitionForm(initial={"revision": obj.revision}),
                 "reports": obj.reports.order_by("-month")[:36],
                 "plans": obj.year_plans.all(), "can_review": can_review(request.user, obj)}
 

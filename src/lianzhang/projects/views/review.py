@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chainkit.projects import add_months
+from lianzhang.core.locking import StaleObjectError, check_revision, conflict_html
 from lianzhang.core.permissions import user_can
 
 from .. import workflow
@@ -96,7 +98,11 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(project.get_absolute_url())
     data = form.cleaned_data
     try:
-        workflow.advance(project, data["stage"], data["on"], data["reason"] or "")
+        with transaction.atomic():
+            check_revision(project, data["revision"])  # decided on what the page showed
+            workflow.advance(project, data["stage"], data["on"], data["reason"] or "")
+    except StaleObjectError as exc:
+        messages.error(request, conflict_html(exc, " " + _("The stage was not changed.")))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from chainkit.projects import add_months
 from lianzhang.core.exporter import neutralise
+from lianzhang.core.locking import parse_revision
 from lianzhang.core.permissions import user_can
 from lianzhang.core.tabular import TableError, read_table
 from lianzhang.regions.models import Region
@@ -86,13 +87,14 @@ def _rows_from_post(request: HttpRequest, ids: list[int]) -> list[SheetRow]:
     rows = []
     for n, pid in enumerate(ids, start=1):
         cell = (packed or {}).get(str(pid), {}) if packed is not None else {
-            s: request.POST.get(f"{s}-{pid}", "") for s in SHORT.values()}
+            s: request.POST.get(f"{s}-{pid}", "") for s in (*SHORT.values(), "v")}
         if packed is not None and str(pid) not in packed:
             continue  # locked rows are not sent
         rows.append(SheetRow(row_no=n, project_id=pid, completed=str(cell.get("c", "")),
                              progress=str(cell.get("p", "")), problems=str(cell.get("q", "")),
                              negative_reason=str(cell.get("r", "")),
-                             overrun_acknowledged=_truthy(cell.get("a", ""))))
+                             overrun_acknowledged=_truthy(cell.get("a", "")),
+                             revision=parse_revision(cell.get("v"))))
     if packed is not None:  # rows sent that are not on the screen: refused by the service
         rows += [SheetRow(row_no=len(ids) + 1, project_id=int(k), completed=str(v.get("c", "")))
                  for k, v in packed.items() if k.isdigit() and int(k) not in ids]

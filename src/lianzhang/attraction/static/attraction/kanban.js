@@ -36,14 +36,14 @@ lz.ready(function () {
       e.preventDefault();
       if (!dragged || dragged.closest(".lz-col") === col) return;
       const stage = col.dataset.stage, to = parseInt(col.dataset.position, 10), from = parseInt(dragged.dataset.position, 10);
-      const body = new URLSearchParams({stage: stage});
+      const body = new URLSearchParams({stage: stage, revision: dragged.dataset.revision});
       if (to < 0 || (from >= 0 && to < from)) { const r = window.prompt(ask.reason); if (r === null) return; body.set("reason", r); }
       if (stage === "signed" && !dragged.dataset.investment) { const v = window.prompt(ask.investment); if (v === null) return; body.set("investment", v); }
       const card = dragged;
       fetch(card.dataset.url, {method: "POST", body: body, headers: {"X-CSRFToken": csrf, "Accept": "application/json"}})
         .then(function (r) { return r.json().then(function (data) { return {ok: r.ok, data: data}; }); })
         .then(function (res) {
-          if (res.ok && res.data.ok) { drop.prepend(card); card.dataset.position = col.dataset.position; errorBox.classList.add("d-none"); if (body.get("investment")) card.dataset.investment = body.get("investment"); }
+          if (res.ok && res.data.ok) { drop.prepend(card); card.dataset.position = col.dataset.position; errorBox.classList.add("d-none"); if (body.get("investment")) card.dataset.investment = body.get("investment"); card.dataset.revision = res.data.revision; }
           else { errorBox.textContent = res.data.error || "error"; errorBox.classList.remove("d-none"); }
         });
     });
