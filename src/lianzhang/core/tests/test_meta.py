@@ -1,31 +1,12 @@
 """Meta-test: every registered object type has a battery and is audited."""
 
-import importlib
-import pkgutil
-
-import lianzhang
 from lianzhang.core.audit import is_audited
 from lianzhang.core.registry import registry
-from lianzhang.core.testing.battery import ObjectBattery
-
-
-def _batteries():
-    for module in pkgutil.iter_modules(lianzhang.__path__):
-        try:
-            importlib.import_module(f"lianzhang.{module.name}.tests.test_battery")
-        except ModuleNotFoundError:
-            continue
-    found = {}
-    stack = list(ObjectBattery.__subclasses__())
-    while stack:
-        cls = stack.pop()
-        stack.extend(cls.__subclasses__())
-        found[cls.object_type.key()] = cls
-    return found
+from lianzhang.core.testing.battery import find_batteries
 
 
 def test_it_finds_a_battery_for_every_registered_type():
-    missing = sorted(set(registry) - set(_batteries()))
+    missing = sorted(set(registry) - set(find_batteries()))
     assert not missing, f"registered types without a test battery: {missing}"
 
 
