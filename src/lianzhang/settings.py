@@ -197,7 +197,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["lianzhang.core.api.query.QueryFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "lianzhang.core.api.query.QueryPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "lianzhang.core.api.schema.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Lianzhang API",

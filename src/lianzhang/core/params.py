@@ -18,10 +18,11 @@ from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["INT64_MAX", "LIST_PAGE_SIZE", "MAX_PAGE_SIZE", "InvalidQuery", "QueryForm",
-           "IdField", "PageField", "PageSizeField", "OffsetField", "YearField", "DayField",
-           "Int64Field", "Int64IdsMixin", "PageQuery", "ListQuery", "TabQuery", "validate", "parse_query", "list_query",
-           "paginate", "error_items", "query_keys", "parse_id"]
+__all__ = ["INT64_MAX", "LIST_PAGE_SIZE", "MAX_PAGE_SIZE", "MIN_YEAR", "MAX_YEAR",
+           "InvalidQuery", "QueryForm", "IdField", "PageField", "PageSizeField", "OffsetField",
+           "YearField", "DayField", "Int64Field", "Int64IdsMixin", "PageQuery", "ListQuery",
+           "TabQuery", "validate", "parse_query", "list_query", "paginate", "error_items",
+           "query_keys", "parse_id"]
 
 INT64_MAX = 2**63 - 1
 #: Rows per page of a list (web) and the API's default `limit`.
@@ -194,7 +195,7 @@ def validate(form: forms.BaseForm) -> dict[str, Any]:
 
 
 def parse_query(request: HttpRequest, form_class: type[forms.BaseForm], **kwargs: Any
-          ) -> dict[str, Any]:
+                ) -> dict[str, Any]:
     """The page's query parameters, validated by `form_class`."""
     return validate(form_class(request.GET, **kwargs))
 
@@ -222,7 +223,8 @@ class TabQuery(QueryForm):
         self.fields["tab"].choices = [(slug, label) for slug, label, _template in tabs]
 
 
-def list_query(request: HttpRequest, filterset: Any, form_class: type[forms.BaseForm] = PageQuery
+def list_query(request: HttpRequest, filterset: Any,
+               form_class: type[forms.BaseForm] = PageQuery,
                ) -> tuple[dict[str, Any], list[tuple[str, str, list[str]]]]:
     """A list's validated page parameters (`form_class`) and the refused values of
     those and of its FilterSet together, so the page can show every mistake at once."""

@@ -23,7 +23,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
 from django.utils.functional import cached_property
 
-__all__ = ["BAD_VALUES", "Route", "routes", "reading_keys", "field_refuses", "refused_keys",
+__all__ = ["BAD_VALUES", "Route", "routes", "reading_keys", "reads_key", "field_refuses",
+           "refused_keys",
            "Finding", "Crawler"]
 
 #: Values every query parameter is tried with (a list is the parameter repeated).
@@ -135,22 +136,34 @@ def reading_keys() -> Iterator[set[str]]:
         WSGIRequest.GET = original
 
 
-def field_refuses(form: forms.BaseForm, key: str, value: str | list[str]) -> bool | None:
-    """Whether `form`'s field reading query key `key` refuses `value` (None when no
-    field of the form reads that key)."""
-    data = QueryDict(mutable=True)
-    data.setlist(key, value if isinstance(value, list) else [value])
+def _field_for(form: forms.BaseForm, key: str) -> tuple[str, forms.Field] | None:
+    """(html name, field) of the field of `form` that reads query key `key`."""
     for name, fld in form.fields.items():
         html_name = form.add_prefix(name)
         suffixes = getattr(fld.widget, "widgets_names", None)
-        if key not in ([f"{html_name}{s}" for s in suffixes] if suffixes else [html_name]):
-            continue
-        try:
-            fld.clean(fld.widget.value_from_datadict(data, {}, html_name))
-        except forms.ValidationError:
-            return True
-        return False
+        if key in ([f"{html_name}{s}" for s in suffixes] if suffixes else [html_name]):
+            return html_name, fld
     return None
+
+
+def reads_key(form: forms.BaseForm, key: str) -> bool:
+    """Whether a field of `form` reads query key `key`."""
+    return _field_for(form, key) is not None
+
+
+def field_refuses(form: forms.BaseForm, key: str, value: str | list[str]) -> bool:
+    """Whether the field of `form` that reads query key `key` refuses `value`."""
+    found = _field_for(form, key)
+    if found is None:
+        return False
+    html_name, fld = found
+    data = QueryDict(mutable=True)
+    data.setlist(key, value if isinstance(value, list) else [value])
+    try:
+        fld.clean(fld.widget.value_from_datadict(data, {}, html_name))
+    except forms.ValidationError:
+        return True
+    return False
 
 
 def refused_keys(response: Any) -> set[str] | None:
