@@ -3,13 +3,15 @@ then again with a battery of bad values for each query parameter the view reads.
 
 `routes()` walks the URL resolver; `reading_keys()` records which query parameters a
 request read (so the crawl attacks what views really use, not a hand-kept list);
-`expected_invalid()` says whether the form that validates a parameter refuses a
-value, in which case the page must answer 400."""
+`field_refuses()` says whether the form that validates a parameter refuses a value,
+in which case the answer must be 400 naming that parameter (`refused_keys()`);
+`Crawler` sends the requests and notes wrong answers."""
 
 from __future__ import annotations
 
 import html
 import json
+import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,8 +26,7 @@ from django.urls.resolvers import RoutePattern
 from django.utils.functional import cached_property
 
 __all__ = ["BAD_VALUES", "Route", "routes", "reading_keys", "reads_key", "field_refuses",
-           "refused_keys",
-           "Finding", "Crawler"]
+           "refused_keys", "Finding", "Crawler", "quiet_request_log"]
 
 #: Values every query parameter is tried with (a list is the parameter repeated).
 BAD_VALUES: dict[str, str | list[str]] = {
@@ -182,6 +183,21 @@ def refused_keys(response: Any) -> set[str] | None:
         names = [html.unescape(m) for m in re.findall(r'data-invalid-param="([^"]*)"', text)]
     keys = {key for name in names for key in name.split()}
     return keys or None
+
+
+@contextmanager
+def quiet_request_log() -> Iterator[None]:
+    """Within the block, server errors are a test's findings and refused parameters
+    are expected: neither is log noise."""
+    loggers = [logging.getLogger(name) for name in ("django.request", "django.security")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
 
 
 @dataclass

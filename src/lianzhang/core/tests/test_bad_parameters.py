@@ -5,7 +5,6 @@ with a battery of bad values. A URL the crawl cannot fill in fails the test."""
 
 from __future__ import annotations
 
-import logging
 import re
 import time
 from contextlib import contextmanager
@@ -18,7 +17,14 @@ from django.test import Client
 from django.urls import NoReverseMatch, resolve, reverse
 
 from lianzhang.core import params
-from lianzhang.core.testing.crawl import Crawler, Route, reading_keys, reads_key, routes
+from lianzhang.core.testing.crawl import (
+    Crawler,
+    Route,
+    quiet_request_log,
+    reading_keys,
+    reads_key,
+    routes,
+)
 from lianzhang.core.views.generic import BaseObjectView
 
 #: Custom pages' URL keyword arguments → the model whose seeded id fills them.
@@ -245,18 +251,6 @@ def _recording(validated: list[Any]):
         params.validate = original
 
 
-@contextmanager
-def _quiet_request_log():
-    """Server errors are findings here, not log noise."""
-    logger = logging.getLogger("django.request")
-    level = logger.level
-    logger.setLevel(logging.CRITICAL)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
-
-
 @pytest.mark.parametrize("user", ["admin", "scoped"])
 def test_it_answers_bad_parameters_on_every_url_with_400_never_500(world, seeded, user):
     """As the administrator and as a secretariat user scoped to town A and chain A."""
@@ -267,7 +261,7 @@ def test_it_answers_bad_parameters_on_every_url_with_400_never_500(world, seeded
     crawler = Crawler(client, user)
     attacked: set = set()
     start = time.monotonic()
-    with _quiet_request_log():
+    with quiet_request_log():
         for route, path in plan:
             _crawl_route(crawler, route, path, attacked)
     findings = crawler.findings
