@@ -1,17 +1,24 @@
 """The OpenAPI schema says what the API really answers: besides each operation's
 success, the errors it gives (400 for refused parameters or data, 401/403, 404 for
 an object that does not exist or is out of scope), and the range of whole-number
-query parameters (what a 64-bit column holds; `core.params` refuses the rest)."""
+query parameters (what a 64-bit column holds; `core.params` refuses the rest).
+The schema is made once per language and version, not on every request."""
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from typing import Any
 
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.utils import translation
+from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 
 from ..params import INT64_MAX
 
-__all__ = ["AutoSchema", "ERROR_RESPONSES"]
+__all__ = ["AutoSchema", "ERROR_RESPONSES", "CachedSchemaGenerator"]
 
 _DETAIL = {"type": "object", "properties": {"detail": {"type": "string"}},
            "required": ["detail"]}
@@ -53,3 +60,42 @@ class AutoSchema(SpectacularAutoSchema):
                 target.setdefault("minimum", -INT64_MAX - 1)
                 target.setdefault("maximum", INT64_MAX)
         return parameters
+
+
+class CachedSchemaGenerator(SchemaGenerator):
+    """drf-spectacular's generator remembering the last schemas it made. The public
+    schema changes only with the code, and making it takes a good part of a second:
+    without this, any signed-in user could keep the server busy by asking again.
+    Keyed by language (an unknown one falls back to the default, as the schema's
+    texts do) and API version; at most `SIZE` schemas are kept."""
+
+    SIZE = 8
+    _cache: OrderedDict[tuple, dict] = OrderedDict()
+    _lock = threading.Lock()
+
+    def get_schema(self, request: Any = None, public: bool = False) -> dict:
+        if not public or self.urlconf is not None or self.patterns is not None:
+            return super().get_schema(request=request, public=public)  # per user or view
+        try:
+            language = translation.get_supported_language_variant(translation.get_language())
+        except LookupError:
+            language = settings.LANGUAGE_CODE
+        key = (language, self.api_version)
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        with translation.override(language):
+            schema = super().get_schema(request=request, public=public)
+        with self._lock:
+            self._cache[key] = schema
+            while len(self._cache) > self.SIZE:
+                self._cache.popitem(last=False)
+        return schema
+
+
+def _forget_schemas(**kwargs: Any) -> None:
+    CachedSchemaGenerator._cache.clear()  # settings changed (tests): made again on demand
+
+
+setting_changed.connect(_forget_schemas)

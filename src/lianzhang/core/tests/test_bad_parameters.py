@@ -1,7 +1,9 @@
 """Bad query parameters answer 400, never 500: every URL pattern of the project is
 requested (real ids from a small seeded world) as an administrator and as a scoped
 user, then each query parameter its view reads or its FilterSet declares is tried
-with a battery of bad values. A URL the crawl cannot fill in fails the test."""
+with a battery of bad values; a value the parameter's form refuses must answer 400
+naming the parameter, and a parameter read outside any form is itself a finding.
+A URL the crawl cannot fill in fails the test."""
 
 from __future__ import annotations
 
@@ -184,9 +186,12 @@ def _framework_owner(route: Route, key: str) -> str | None:
     return None
 
 
-def _crawl_route(crawler: Crawler, route: Route, path: str, attacked: set) -> None:
-    """Clean requests (which keys does the view read, which forms validate them?), the
-    bad values on those keys, and ids beyond 64 bits in the path."""
+def _crawl_route(crawler: Crawler, route: Route, path: str, attacked: set,
+                 part: str) -> None:
+    """Clean requests (which keys does the view read, which forms validate them?),
+    then, for part "project", the bad values on keys our forms validate and ids beyond 64
+    bits in the path; for part "frameworks", the bad values on keys the frameworks
+    parse themselves (DRF's `format`, the admin site's, the schema view's)."""
     validated: list[Any] = []
     keys: set[str] = set()
     with reading_keys() as seen, _recording(validated):
@@ -205,23 +210,23 @@ def _crawl_route(crawler: Crawler, route: Route, path: str, attacked: set) -> No
     if _is_ours(route):
         for key in sorted(raw - RAW_KEYS):
             crawler.note(path, key, "-", 0, "read outside a form")
-    # Keys our forms validate: once per view code and user (a DRF viewset's list,
-    # detail and format-suffix URLs share theirs). Keys the frameworks parse (DRF's
-    # `format`, the admin's and the schema view's own): once, as the administrator.
     grouped = sorted(formed | (raw & {"sort"})) if _is_ours(route) else []
     identity = _identity(route)
-    if identity in attacked:
-        grouped = []
-    attacked.add(identity)
-    single = []
-    if crawler.user == "admin":
+    if part == "frameworks":
+        # Each framework key once: its parsing is shared by many URLs.
+        single = []
         for key in sorted(keys - set(grouped) - formed):
             owner = _framework_owner(route, key) or identity
             if (owner, key) not in attacked:
                 attacked.add((owner, key))
                 single.append(key)
-    if grouped or single:
-        crawler.attack(path, grouped, single, validated)
+        if single:
+            crawler.attack(path, [], single, validated)
+        return
+    # Once per view code (a DRF viewset's list, detail and format-suffix URLs share it).
+    if grouped and identity not in attacked:
+        attacked.add(identity)
+        crawler.attack(path, grouped, [], validated)
     for kwarg in route.kwargs:
         if kwarg in ID_KWARGS_SKIP:
             continue
@@ -251,9 +256,11 @@ def _recording(validated: list[Any]):
         params.validate = original
 
 
-@pytest.mark.parametrize("user", ["admin", "scoped"])
-def test_it_answers_bad_parameters_on_every_url_with_400_never_500(world, seeded, user):
-    """As the administrator and as a secretariat user scoped to town A and chain A."""
+@pytest.mark.parametrize("user, part", [("admin", "project"), ("scoped", "project"),
+                                        ("admin", "frameworks")])
+def test_it_answers_bad_parameters_on_every_url_with_400_never_500(world, seeded, user, part):
+    """Our parameters as the administrator and as a secretariat user scoped to town A
+    and chain A; the frameworks' own parameters as the administrator."""
     plan, unfilled = _plan(seeded)
     assert not unfilled, f"URL patterns the crawl cannot fill in: {unfilled}"
     client = Client(raise_request_exception=False)
@@ -263,10 +270,10 @@ def test_it_answers_bad_parameters_on_every_url_with_400_never_500(world, seeded
     start = time.monotonic()
     with quiet_request_log():
         for route, path in plan:
-            _crawl_route(crawler, route, path, attacked)
+            _crawl_route(crawler, route, path, attacked, part)
     findings = crawler.findings
-    print(f"\ncrawl as {user}: {len(plan)} URL patterns, {crawler.tried} (URL, parameter, "
-          f"value) tries in {crawler.requests} requests, "
+    print(f"\ncrawl of {part} parameters as {user}: {len(plan)} URL patterns, "
+          f"{crawler.tried} (URL, parameter, value) tries in {crawler.requests} requests, "
           f"{sum(1 for f in findings if f.status >= 500)} server errors, "
           f"{time.monotonic() - start:.1f} s")
     assert not findings, "\n".join(str(f) for f in findings[:100])
