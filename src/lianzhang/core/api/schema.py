@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 
@@ -24,16 +25,17 @@ _DETAIL = {"type": "object", "properties": {"detail": {"type": "string"}},
            "required": ["detail"]}
 #: Error answers of every operation: status → (description, body schema).
 ERROR_RESPONSES: dict[str, tuple[str, dict[str, Any]]] = {
-    "400": ("Refused query parameters or data: the messages by parameter or field.",
+    "400": (gettext_noop("Refused query parameters or data: the messages by parameter or "
+                         "field."),
             {"type": "object",
              "additionalProperties": {"anyOf": [{"type": "array"}, {"type": "object"},
                                                 {"type": "string"}]}}),
-    "401": ("Not signed in (no or an unknown token).", _DETAIL),
-    "403": ("The user's role does not allow this.", _DETAIL),
+    "401": (gettext_noop("Not signed in (no token, or an unknown one)."), _DETAIL),
+    "403": (gettext_noop("The user's role does not allow this."), _DETAIL),
 }
 #: Error answers of operations on one object (a path parameter).
 OBJECT_ERROR_RESPONSES = {
-    "404": ("No such object within the user's scope.", _DETAIL),
+    "404": (gettext_noop("No such object within the user's scope."), _DETAIL),
 }
 
 
@@ -47,7 +49,7 @@ class AutoSchema(SpectacularAutoSchema):
             errors.update(OBJECT_ERROR_RESPONSES)
         for status, (description, schema) in errors.items():
             responses.setdefault(status, {
-                "description": description,
+                "description": gettext(description),
                 "content": {"application/json": {"schema": schema}}})
         return responses
 

@@ -23,6 +23,7 @@ from schemathesis.specs.openapi.checks import (
 
 from lianzhang.core.registry import registry
 from lianzhang.core.testing.crawl import quiet_request_log
+from lianzhang.core.testing.helpers import api_for
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
@@ -96,3 +97,30 @@ def test_it_answers_every_operation_as_its_schema_says(live_server, world, seede
     unread = [op.label for op in operations if op.method.upper() == "GET"
               and 200 not in statuses[op.label]]
     assert not unread, f"reads that never answered 200: {unread}"
+
+
+def test_it_makes_the_schema_once_per_language(world, monkeypatch):
+    from drf_spectacular.generators import SchemaGenerator
+
+    from lianzhang.core.api.schema import CachedSchemaGenerator
+
+    CachedSchemaGenerator._cache.clear()
+    made = []
+    original = SchemaGenerator.get_schema
+
+    def counting(self, request=None, public=False):
+        made.append(public)
+        return original(self, request=request, public=public)
+
+    monkeypatch.setattr(SchemaGenerator, "get_schema", counting)
+    api = api_for(world, "readonly")
+    first = api.get("/api/schema/", {"format": "json"})
+    assert api.get("/api/schema/", {"format": "json"}).content == first.content
+    unknown = api.get("/api/schema/", {"format": "json", "lang": "xx"})
+    assert unknown.content == first.content  # an unknown language reads as the default
+    assert len(made) == 1
+    english = api.get("/api/schema/", {"format": "json", "lang": "en"})
+    assert len(made) == 2 and english.content != first.content
+    for n in range(CachedSchemaGenerator.SIZE + 2):  # any version asked for: a few kept
+        api.get("/api/schema/", {"format": "json", "version": f"v{n}"})
+    assert len(CachedSchemaGenerator._cache) == CachedSchemaGenerator.SIZE
