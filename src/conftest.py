@@ -4,6 +4,7 @@ import pytest
 
 from lianzhang.core.testing.browser import browser_page  # noqa: F401
 from lianzhang.core.testing.fixtures import world  # noqa: F401
+from lianzhang.core.testing.seeding import seeded  # noqa: F401
 
 
 @pytest.fixture(autouse=True)

@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "lianzhang.core.middleware.ChangeContextMiddleware",
     "axes.middleware.AxesMiddleware",
+    "lianzhang.core.middleware.InvalidQueryMiddleware",
 ]
 
 ROOT_URLCONF = "lianzhang.urls"
@@ -249,10 +250,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["lianzhang.core.api.permissions.ObjectPermission"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    # Query parameters are validated (400, never 500): lianzhang.core.params.
+    "DEFAULT_FILTER_BACKENDS": ["lianzhang.core.api.query.QueryFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "lianzhang.core.api.query.QueryPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "lianzhang.core.api.schema.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Lianzhang API",
@@ -282,6 +284,8 @@ SPECTACULAR_SETTINGS = {
         "FlagStatusEnum": "lianzhang.attraction.choices.FlagStatus",
         "ItemStatusEnum": "lianzhang.dashboards.choices.ItemStatus",
     },
+
+    "DEFAULT_GENERATOR_CLASS": "lianzhang.core.api.schema.CachedSchemaGenerator",
 }
 
 CACHES = {

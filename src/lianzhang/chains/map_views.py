@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_POST
 from chainkit import chainmap as ck
 from chainkit.errors import InputError
 from lianzhang.core.exporter import neutralise
+from lianzhang.core.params import IdField, QueryForm, parse_query
 from lianzhang.core.permissions import allowed_for
 from lianzhang.core.tabular import TableError, read_table
 
@@ -86,12 +88,26 @@ def map_upload(request: HttpRequest, pk: int) -> HttpResponse:
                   status=400 if errors else 200)
 
 
+class ExportQuery(QueryForm):
+    """`format` of a map export."""
+
+    format = forms.ChoiceField(choices=[("xlsx", "XLSX"), ("yaml", "YAML")], initial="xlsx")
+
+
+class CompareQuery(QueryForm):
+    """The two versions to compare."""
+
+    a = IdField()
+    b = IdField()
+
+
 def map_export(request: HttpRequest, pk: int) -> HttpResponse:
     """A version as XLSX (one row per node with its path) or YAML."""
     version = get_object_or_404(MapVersion.objects.restrict(request.user, "view"), pk=pk)
+    fmt = parse_query(request, ExportQuery)["format"]
     parsed = to_chainmap(version)
     label = version.version or "draft"
-    if request.GET.get("format") == "yaml":
+    if fmt == "yaml":
         response = HttpResponse(ck.dump_yaml(parsed), content_type="application/yaml; charset=utf-8")
         filename = f"{version.chain.code}-{label}.yaml"
     else:
@@ -143,8 +159,9 @@ def map_compare(request: HttpRequest, pk: int) -> HttpResponse:
     chain = _chain(request, pk, "view")
     versions = MapVersion.objects.restrict(request.user, "view").filter(chain=chain)
     result = None
-    a = versions.filter(pk=request.GET.get("a") or 0).first()
-    b = versions.filter(pk=request.GET.get("b") or 0).first()
+    params = parse_query(request, CompareQuery)
+    a = versions.filter(pk=params["a"] or 0).first()
+    b = versions.filter(pk=params["b"] or 0).first()
     if a and b:
         result = compare_versions(a, b)
     return render(request, "chains/map_compare.html", {

@@ -1,5 +1,6 @@
-"""Middleware that opens a change context for every request (audit user + request id)
-and answers a write refused as stale (optimistic locking) with a 409 page."""
+"""Middleware: a change context for every request (audit user + request id), login
+required for pages, a write refused as stale (optimistic locking) answered with a 409
+page, and refused query parameters answered with 400."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from django.utils.translation import gettext as _
 
 from .context import change_context
 from .models import StaleObjectError
+from .params import InvalidQuery
 
-__all__ = ["ChangeContextMiddleware", "LoginRequiredMiddleware"]
+__all__ = ["ChangeContextMiddleware", "LoginRequiredMiddleware", "InvalidQueryMiddleware"]
 
 
 class ChangeContextMiddleware:
@@ -65,3 +67,29 @@ class LoginRequiredMiddleware(_DjangoLoginRequired):
         if path.startswith("/api/"):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class InvalidQueryMiddleware:
+    """A page whose query parameters a form refused (`core.params.InvalidQuery`)
+    answers 400 in the site's layout, saying which parameter is wrong and why."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        # Django's admin change and delete pages look up a field named "" when
+        # `_to_field` is given empty, and fail: refuse it like any bad parameter.
+        if getattr(view_func, "model_admin", None) is not None and request.GET.get(
+                "_to_field", None) == "":
+            return render(request, "core/invalid_query.html", {"query_errors": [
+                ("_to_field", "", [_("Enter a field name.")])]}, status=400)
+        return None
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, InvalidQuery):
+            return render(request, "core/invalid_query.html",
+                          {"query_errors": exception.errors}, status=400)
+        return None

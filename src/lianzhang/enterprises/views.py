@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from lianzhang.core.forms import ScopedModelForm
 from lianzhang.core.locking import StaleObjectError, check_revision, keep_input_after_conflict
 from lianzhang.core.navigation import register_link
+from lianzhang.core.params import parse_id
 from lianzhang.core.permissions import user_can
 from lianzhang.core.registry import ObjectType, register
 
@@ -186,7 +187,7 @@ def review_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
     firm = None
     if action == "link":
         firm = get_object_or_404(Enterprise.objects.restrict(request.user, "change"),
-                                 pk=request.POST.get("enterprise") or 0)
+                                 pk=parse_id(request.POST.get("enterprise")))
     if action == "create" and not user_can(request.user, Enterprise, "add"):
         raise PermissionDenied
     try:

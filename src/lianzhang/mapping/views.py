@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -14,6 +15,7 @@ from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from lianzhang.chains.models import Chain, ChainNode
 from lianzhang.core.api.viewsets import ObjectViewSet
 from lianzhang.core.navigation import register_link
+from lianzhang.core.params import IdField, QueryForm, parse_query
 from lianzhang.core.permissions import user_can
 from lianzhang.core.registry import ObjectType, register
 
@@ -73,6 +75,14 @@ register_link("mapping", 1, object_type="mapping.nodelink")
 register_link("mapping", 2, object_type="mapping.mappingrun")
 
 
+class ReviewQuery(QueryForm):
+    """The review queue's link status, chain and node."""
+
+    status = django_forms.ChoiceField(choices=LinkStatus.choices, initial=LinkStatus.REVIEW)
+    chain = IdField()
+    node = IdField()
+
+
 def review_queue(request: HttpRequest) -> HttpResponse:
     """Links awaiting review for a chain or a node: accept, reject or reassign in bulk
     (keyboard: j/k move, x select, a accept, r reject)."""
@@ -80,13 +90,11 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     links = NodeLink.objects.restrict(request.user, "change").select_related(
         "enterprise", "node", "node__map__chain")
-    status = request.GET.get("status", LinkStatus.REVIEW)
-    if status in LinkStatus.values:
-        links = links.filter(status=status)
-    chain = Chain.objects.restrict(request.user, "view").filter(
-        pk=request.GET.get("chain") or 0).first()
-    node = ChainNode.objects.restrict(request.user, "view").filter(
-        pk=request.GET.get("node") or 0).first()
+    params = parse_query(request, ReviewQuery)
+    status = params["status"]
+    links = links.filter(status=status)
+    chain = Chain.objects.restrict(request.user, "view").filter(pk=params["chain"] or 0).first()
+    node = ChainNode.objects.restrict(request.user, "view").filter(pk=params["node"] or 0).first()
     if chain:
         links = links.filter(node__map__chain=chain)
     if node:

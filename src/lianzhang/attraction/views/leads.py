@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lianzhang.core.locking import StaleObjectError, check_revision, conflict_html, conflict_text
+from lianzhang.core.params import parse_id
 from lianzhang.core.permissions import user_can
 
 from ..choices import FlagStatus
@@ -103,7 +104,7 @@ def duplicates(request: HttpRequest) -> HttpResponse:
         "lead__enterprise", "lead__town", "lead__node", "other__town", "other__enterprise")
     if request.method == "POST":
         flag = get_object_or_404(DuplicateFlag.objects.restrict(request.user, "change"),
-                                 pk=request.POST.get("flag") or 0)
+                                 pk=parse_id(request.POST.get("flag")))
         with transaction.atomic():
             resolve_flag(flag, request.user, request.POST.get("decision") == "keep",
                          request.POST.get("note", ""))

@@ -11,6 +11,7 @@ from django.shortcuts import render
 
 from chainkit import pipeline
 from lianzhang.chains.models import Chain
+from lianzhang.core.params import IdField, QueryForm, parse_query
 from lianzhang.core.permissions import user_can
 from lianzhang.regions.models import Region
 
@@ -23,14 +24,22 @@ __all__ = ["kanban", "funnel"]
 BOARD_LIMIT = 200  # cards per column; the list page has the rest
 
 
+class PipelineQuery(QueryForm):
+    """The board's and the funnel's chain and town."""
+
+    chain = IdField()
+    town = IdField()
+
+
 def _filtered(request: HttpRequest) -> tuple[Any, dict[str, Any]]:
     if not user_can(request.user, Lead, "view"):
         raise PermissionDenied
     leads = Lead.objects.restrict(request.user, "view")
     chains = Chain.objects.restrict(request.user, "view").filter(leads__isnull=False).distinct()
     towns = Region.objects.restrict(request.user, "view").filter(leads__isnull=False).distinct()
-    chain = chains.filter(pk=request.GET.get("chain") or 0).first()
-    town = towns.filter(pk=request.GET.get("town") or 0).first()
+    params = parse_query(request, PipelineQuery)
+    chain = chains.filter(pk=params["chain"] or 0).first()
+    town = towns.filter(pk=params["town"] or 0).first()
     if chain:
         leads = leads.filter(chain=chain)
     if town:

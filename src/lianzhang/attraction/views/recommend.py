@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from lianzhang.chains.models import Chain, ChainNode
+from lianzhang.core.params import IdField, QueryForm, parse_query
 from lianzhang.core.permissions import allowed_for, scope_filter, user_assignments, user_can
 
 from ..choices import LeadSource, LeadStage
@@ -32,13 +33,19 @@ from ..services.recommend import (
 __all__ = ["gaps", "node_recommendations", "lead_from_recommendation", "chain_roadmap"]
 
 
+class GapsQuery(QueryForm):
+    """The gap list's chain."""
+
+    chain = IdField()
+
+
 def gaps(request: HttpRequest) -> HttpResponse:
     """Gap nodes of the chains the user may see, with counts of saved recommendations
     and leads; the batch button starts the job over all of them."""
     if not user_can(request.user, Recommendation, "view"):
         raise PermissionDenied
     chains = Chain.objects.restrict(request.user, "view")
-    chain = chains.filter(pk=request.GET.get("chain") or 0).first()
+    chain = chains.filter(pk=parse_query(request, GapsQuery)["chain"] or 0).first()
     if request.method == "POST":
         writable = _writable_chain_ids(request.user, chains)
         if not writable or (chain is not None and chain.pk not in writable):

@@ -1,17 +1,75 @@
-"""The OpenAPI description of the object endpoints' optimistic locking, so the schema
-says what the viewsets do: an ETag header on object reads and updates, an optional
-If-Match header on PUT/PATCH/DELETE, and the 409, 412 and (for DELETE) 400 answers."""
+"""The OpenAPI schema says what the API really answers: besides each operation's
+success, the errors it gives (400 for refused parameters or data, 401/403, 404 for
+an object that does not exist or is out of scope), the range of whole-number query
+parameters (what a 64-bit column holds; `core.params` refuses the rest), and the object
+endpoints' optimistic locking (an ETag on reads and updates, an optional If-Match on
+PUT/PATCH/DELETE, the 409 and 412 answers). The schema is made once per language and
+version, not on every request."""
+
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from typing import Any
 
-from drf_spectacular.openapi import AutoSchema
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
-__all__ = ["ObjectAutoSchema", "EditConflictSerializer", "RefusalSerializer"]
+from ..params import INT64_MAX
+
+__all__ = ["AutoSchema", "ObjectAutoSchema", "ERROR_RESPONSES", "CachedSchemaGenerator",
+           "EditConflictSerializer", "RefusalSerializer"]
+
+_DETAIL = {"type": "object", "properties": {"detail": {"type": "string"}},
+           "required": ["detail"]}
+#: Error answers of every operation: status → (description, body schema).
+ERROR_RESPONSES: dict[str, tuple[str, dict[str, Any]]] = {
+    "400": (gettext_noop("Refused query parameters or data: the messages by parameter or "
+                         "field."),
+            {"type": "object",
+             "additionalProperties": {"anyOf": [{"type": "array"}, {"type": "object"},
+                                                {"type": "string"}]}}),
+    "401": (gettext_noop("Not signed in (no token, or an unknown one)."), _DETAIL),
+    "403": (gettext_noop("The user's role does not allow this."), _DETAIL),
+}
+#: Error answers of operations on one object (a path parameter).
+OBJECT_ERROR_RESPONSES = {
+    "404": (gettext_noop("No such object within the user's scope."), _DETAIL),
+}
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """drf-spectacular's schema with the error answers and the parameter ranges."""
+
+    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+        responses = super()._get_response_bodies(direction)
+        errors = dict(ERROR_RESPONSES)
+        if "{" in self.path:
+            errors.update(OBJECT_ERROR_RESPONSES)
+        for status, (description, schema) in errors.items():
+            responses.setdefault(status, {
+                "description": gettext(description),
+                "content": {"application/json": {"schema": schema}}})
+        return responses
+
+    def _get_filter_parameters(self) -> list[dict[str, Any]]:
+        parameters = super()._get_filter_parameters()
+        for parameter in parameters:
+            schema = parameter.get("schema", {})
+            target = schema.get("items", schema) if schema.get("type") == "array" else schema
+            if target.get("type") == "integer":
+                target.setdefault("minimum", -INT64_MAX - 1)
+                target.setdefault("maximum", INT64_MAX)
+        return parameters
+
 
 _WRITES = ("update", "partial_update", "destroy")
 
@@ -76,3 +134,42 @@ class ObjectAutoSchema(AutoSchema):
                 "refer to it, or a rule of its own such as an approved monthly report)."),
                 "400", direction=direction)
         return responses
+
+
+class CachedSchemaGenerator(SchemaGenerator):
+    """drf-spectacular's generator remembering the last schemas it made. The public
+    schema changes only with the code, and making it takes a good part of a second:
+    without this, any signed-in user could keep the server busy by asking again.
+    Keyed by language (an unknown one falls back to the default, as the schema's
+    texts do) and API version; at most `SIZE` schemas are kept."""
+
+    SIZE = 8
+    _cache: OrderedDict[tuple, dict] = OrderedDict()
+    _lock = threading.Lock()
+
+    def get_schema(self, request: Any = None, public: bool = False) -> dict:
+        if not public or self.urlconf is not None or self.patterns is not None:
+            return super().get_schema(request=request, public=public)  # per user or view
+        try:
+            language = translation.get_supported_language_variant(translation.get_language())
+        except LookupError:
+            language = settings.LANGUAGE_CODE
+        key = (language, self.api_version)
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        with translation.override(language):
+            schema = super().get_schema(request=request, public=public)
+        with self._lock:
+            self._cache[key] = schema
+            while len(self._cache) > self.SIZE:
+                self._cache.popitem(last=False)
+        return schema
+
+
+def _forget_schemas(**kwargs: Any) -> None:
+    CachedSchemaGenerator._cache.clear()  # settings changed (tests): made again on demand
+
+
+setting_changed.connect(_forget_schemas)

@@ -13,7 +13,9 @@ permission (none / full / scoped) and audit tests:
 from __future__ import annotations
 
 import csv
+import importlib
 import io
+import pkgutil
 from typing import Any
 
 import pytest
@@ -29,7 +31,7 @@ from ..models import ObjectChange
 from ..registry import ObjectType
 from .fixtures import World
 
-__all__ = ["ObjectBattery"]
+__all__ = ["ObjectBattery", "find_batteries"]
 
 
 class ObjectBattery:
@@ -323,3 +325,21 @@ class ObjectBattery:
         header = [c.value for c in next(sheet.iter_rows(max_row=1))]
         assert header == [h for _n, h in export_columns(self.object_type)]
         assert sheet.max_row >= 3
+
+
+def find_batteries() -> dict[str, type[ObjectBattery]]:
+    """Every app's battery classes (from `<app>.tests.test_battery`) by type key."""
+    import lianzhang
+
+    for module in pkgutil.iter_modules(lianzhang.__path__):
+        try:
+            importlib.import_module(f"lianzhang.{module.name}.tests.test_battery")
+        except ModuleNotFoundError:
+            continue
+    found = {}
+    stack = list(ObjectBattery.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        found[cls.object_type.key()] = cls
+    return found

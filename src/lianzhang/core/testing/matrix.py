@@ -9,8 +9,6 @@ type; `PAGES` in the matrix test lists every other URL with what it needs."""
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,8 +17,7 @@ from django.db.models import Model
 from lianzhang.users.access import ACCESS, POLICIES
 from lianzhang.users.roles import Role
 
-__all__ = ["Grant", "Request", "expected", "type_possible", "object_requests",
-           "all_batteries", "reached"]
+__all__ = ["Grant", "Request", "expected", "type_possible", "object_requests", "reached"]
 
 
 @dataclass(frozen=True)
@@ -155,24 +152,3 @@ def object_requests(battery: Any, world: Any, a: Model, b: Model) -> list[Reques
                 Request("PATCH", f"{api}{obj.pk}/", "change", model, obj, WRITE_OK, api=True),
                 Request("DELETE", f"{api}{obj.pk}/", "delete", model, obj, WRITE_OK, api=True)]
     return out
-
-
-def all_batteries() -> dict[str, type]:
-    """Every app's test battery class by object-type key (importing the apps'
-    `tests.test_battery` modules)."""
-    import lianzhang
-
-    from .battery import ObjectBattery
-
-    for module in pkgutil.iter_modules(lianzhang.__path__):
-        try:
-            importlib.import_module(f"lianzhang.{module.name}.tests.test_battery")
-        except ModuleNotFoundError:
-            continue
-    found = {}
-    stack = list(ObjectBattery.__subclasses__())
-    while stack:
-        cls = stack.pop()
-        stack.extend(cls.__subclasses__())
-        found[cls.object_type.key()] = cls
-    return found

@@ -2,11 +2,11 @@
 
 from lianzhang.core.audit import is_audited
 from lianzhang.core.registry import registry
-from lianzhang.core.testing.matrix import all_batteries
+from lianzhang.core.testing.battery import find_batteries
 
 
 def test_it_finds_a_battery_for_every_registered_type():
-    missing = sorted(set(registry) - set(all_batteries()))
+    missing = sorted(set(registry) - set(find_batteries()))
     assert not missing, f"registered types without a test battery: {missing}"
 
 

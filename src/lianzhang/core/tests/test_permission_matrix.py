@@ -24,12 +24,12 @@ from rest_framework.authtoken.models import Token
 from lianzhang.core.context import change_context
 from lianzhang.core.models import Job, ObjectChange
 from lianzhang.core.registry import registry
+from lianzhang.core.testing.battery import find_batteries
 from lianzhang.core.testing.fixtures import make_user
 from lianzhang.core.testing.matrix import (
     WRITE_OK,
     Grant,
     Request,
-    all_batteries,
     expected,
     object_requests,
     type_possible,
@@ -74,7 +74,7 @@ def _leaf(chain):
 def matrix(world) -> Matrix:
     """Objects of every registered type in A and B (made by the types' batteries), a
     few extras the custom pages act on, and a user per role."""
-    batteries = all_batteries()
+    batteries = find_batteries()
     objects = {}
     with change_context(user=world.user("admin")):
         for key in sorted(registry):
@@ -369,7 +369,7 @@ def _api_ids(failures: list[str], name: str, grant: Grant, m: Matrix, key: str,
 
 
 def _run_objects(m: Matrix, name: str, web: Client, api: Client, failures: list[str]) -> int:
-    batteries, grant, count = all_batteries(), m.grants.get(name), 0
+    batteries, grant, count = find_batteries(), m.grants.get(name), 0
     for key in sorted(registry):
         battery = batteries[key]()
         for request in m.requests[key]:

@@ -15,11 +15,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
-from django_tables2 import RequestConfig
 
 from ..exporter import export_response
 from ..locking import check_revision, conflict_html, keep_input_after_conflict, parse_revision
 from ..models import ObjectChange, StaleObjectError, protection_message
+from ..params import ListQuery, TabQuery, list_query, paginate, parse_query
 from ..permissions import user_can
 from ..registry import ObjectType
 from ..tables import related_columns
@@ -57,20 +57,22 @@ class BaseObjectView(View):
 
 
 class ObjectListView(BaseObjectView):
-    """Filtered, sortable, paginated list; `?export=csv|xlsx` exports the same rows."""
+    """Filtered, sortable, paginated list; `?export=csv|xlsx` exports the same rows. A
+    filter or page parameter that does not fit answers 400 with the form's messages."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
         qs = self.queryset(request)
         filterset = self.object_type.filterset(request.GET or None, queryset=qs, request=request)
+        params, errors = list_query(request, filterset, ListQuery)
+        if errors:
+            return render(request, "core/object_list.html", self.context(
+                request, filter_form=filterset.form, query_errors=errors, total=0), status=400)
         rows = filterset.qs if filterset.is_bound else qs
-        if filterset.is_bound and not filterset.is_valid():
-            rows = qs.none()
-        fmt = request.GET.get("export")
-        if fmt in ("csv", "xlsx"):
-            return export_response(self.object_type, rows, fmt)
+        if params["export"]:
+            return export_response(self.object_type, rows, params["export"])
         table_class = self.object_type.table
         table = table_class(rows.select_related(*related_columns(table_class, rows.model)))
-        RequestConfig(request, paginate={"per_page": 50}).configure(table)
+        paginate(request, table, params)
         query = request.GET.copy()
         query.pop("page", None)
         query.pop("export", None)
@@ -87,9 +89,11 @@ class ObjectView(BaseObjectView):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         obj = get_object_or_404(self.queryset(request), pk=pk)
         tab, tab_template = self.tab, None
-        for slug, _label, template in self.object_type.extra_tabs:
-            if request.GET.get("tab") == slug and self.tab == "detail":
-                tab, tab_template = slug, template
+        if self.object_type.extra_tabs and self.tab == "detail":
+            chosen = parse_query(request, TabQuery, tabs=self.object_type.extra_tabs)["tab"]
+            for slug, _label, template in self.object_type.extra_tabs:
+                if chosen == slug:
+                    tab, tab_template = slug, template
         return render(request, "core/object.html", self.context(
             request, object=obj, tab=tab, tab_template=tab_template, fields=self.fields(obj),
             **self.tab_context(request, obj)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
@@ -12,12 +13,12 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
-from django_tables2 import RequestConfig
 
 from ..audit_access import can_view_audit_log, can_view_change, visible_changes
 from ..filtersets import ObjectChangeFilterSet
 from ..jobs import live_state, request_cancel, result_items
 from ..models import Job, ObjectChange
+from ..params import QueryForm, list_query, paginate, parse_query
 from ..permissions import firm_user_enterprises, is_system_admin
 from ..tables import ObjectChangeTable
 from ..worker import worker_alive
@@ -85,10 +86,12 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     if not can_view_audit_log(request.user):
         raise PermissionDenied
     filterset = ObjectChangeFilterSet(request.GET or None, queryset=visible_changes(request.user))
-    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else visible_changes(
-        request.user)
-    table = ObjectChangeTable(rows)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    params, errors = list_query(request, filterset)
+    if errors:
+        return render(request, "core/audit_list.html", {
+            "filter_form": filterset.form, "query_errors": errors}, status=400)
+    rows = filterset.qs if filterset.is_bound else visible_changes(request.user)
+    table = paginate(request, ObjectChangeTable(rows), params)
     return render(request, "core/audit_list.html", {"table": table, "filter_form": filterset.form})
 
 
@@ -124,6 +127,12 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
                                              "result": result_items(job)})
 
 
+class ProgressQuery(QueryForm):
+    """`poll`: the page polls the bar and wants one reload when the job finishes."""
+
+    poll = forms.BooleanField()
+
+
 def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """HTMX fragment polled by the progress bar (JSON when asked for). When a job that
     was being polled (`?poll=1`) has finished, the page around the bar is reloaded once,
@@ -134,7 +143,8 @@ def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
         return JsonResponse({"status": job.status, **live, "result": job.result})
     response = render(request, "core/job_progress.html",
                       {"job": job, "live": live, "result": result_items(job)})
-    if job.is_finished and request.GET.get("poll") and request.headers.get("HX-Request"):
+    poll = parse_query(request, ProgressQuery)["poll"]
+    if job.is_finished and poll and request.headers.get("HX-Request"):
         response["HX-Refresh"] = "true"
     return response
 

@@ -7,6 +7,7 @@ import datetime
 from collections import defaultdict
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Sum
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from lianzhang.attraction.models import Lead
 from lianzhang.chains.models import Chain, ChainNode, MapVersion
+from lianzhang.core.params import QueryForm, parse_query
 from lianzhang.core.permissions import allowed_for
 from lianzhang.enterprises.models import (
     Enterprise,
@@ -38,6 +40,14 @@ __all__ = ["chain_page", "node_panel", "take_snapshot_view", "STATUS_COLORS", "t
 
 STATUS_COLORS = {"缺链": "#d63939", "短板": "#f59f00", "强链": "#2fb344"}
 TABS = ("tree", "panorama", "roadmap", "innovation", "lists")
+
+
+class ChainPageQuery(QueryForm):
+    """The chain page's tab and the panorama's metric."""
+
+    tab = forms.ChoiceField(choices=[(t, t) for t in TABS], initial="tree")
+    metric = forms.ChoiceField(choices=[("count", "count"), ("output", "output")],
+                               initial="count")
 
 
 def _chain(request: HttpRequest, pk: int) -> Chain:
@@ -140,7 +150,8 @@ def chain_page(request: HttpRequest, pk: int) -> HttpResponse:
     """One chain: figures with their definitions and as-of date, and the tabs."""
     chain = _chain(request, pk)
     version = published_maps([chain]).get(chain.pk)
-    tab = request.GET.get("tab") if request.GET.get("tab") in TABS else "tree"
+    params = parse_query(request, ChainPageQuery)
+    tab = params["tab"]
     context: dict[str, Any] = {"chain": chain, "version": version, "tab": tab,
                                "as_of": today(), "snapshots": trend(chain),
                                "can_snapshot": allowed_for(request.user, ChainSnapshot, "add",
@@ -159,7 +170,7 @@ def chain_page(request: HttpRequest, pk: int) -> HttpResponse:
     if tab == "tree":
         context["tree"] = tree_data(nodes, gaps, chain)
     elif tab == "panorama":
-        metric = "output" if request.GET.get("metric") == "output" else "count"
+        metric = params["metric"]
         context.update(panorama=_panorama(version, metric), metric=metric)
     elif tab == "roadmap":
         context["roadmap"] = _roadmap(list(figures["gaps"]["nodes"]), request.user)

@@ -20,6 +20,7 @@ from lianzhang.core.forms import (
     ScopedModelForm,
     style_widgets,
 )
+from lianzhang.core.params import MAX_YEAR, MIN_YEAR
 from lianzhang.enterprises.fields import EnterpriseField, TownField
 from lianzhang.enterprises.models import Park
 from lianzhang.regions.models import Region
@@ -34,12 +35,13 @@ MONTH_RE = re.compile(r"^\s*(\d{4})\s*(?:[-/.年])\s*(\d{1,2})\s*(?:月)?(?:[-/.
 
 
 def parse_month(text: str) -> datetime.date | None:
-    """`2026-03`, `2026/3`, `2026年3月` or a full date → the month's first day."""
+    """`2026-03`, `2026/3`, `2026年3月` or a full date → the month's first day (None
+    for anything else, or a year outside 1900–2100)."""
     match = MONTH_RE.match(text or "")
     if not match:
         return None
     year, month = int(match.group(1)), int(match.group(2))
-    if not 1 <= month <= 12:
+    if not (1 <= month <= 12 and MIN_YEAR <= year <= MAX_YEAR):
         return None
     return datetime.date(year, month, 1)
 

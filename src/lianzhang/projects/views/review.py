@@ -15,11 +15,12 @@ from django.views.decorators.http import require_POST
 
 from chainkit.projects import add_months
 from lianzhang.core.locking import StaleObjectError, check_revision, conflict_html
+from lianzhang.core.params import QueryForm, parse_id, parse_query
 from lianzhang.core.permissions import user_can
 
 from .. import workflow
 from ..choices import AmendmentStatus, ReportStatus
-from ..forms import TransitionForm, parse_month
+from ..forms import MonthField, TransitionForm, parse_month
 from ..models import ProgressReport, Project, ReportAmendment, month_label
 from ..reminders import due_date, missing_reports
 from ..reporting import approve, approve_amendment, is_reviewer, return_reports
@@ -47,13 +48,19 @@ def _render(request: HttpRequest, month, error: str = "", status: int = 200) -> 
         "error": error, "reviewer": reviewer}, status=status)
 
 
+class MonthQuery(QueryForm):
+    """The month a page shows (default: last month)."""
+
+    month = MonthField()
+
+
 def review(request: HttpRequest) -> HttpResponse:
     """GET: the month's review page; POST: approve or return reports (all of a town's
     submitted reports, or the ticked ones), or approve an amendment."""
     if not user_can(request.user, ProgressReport, "view"):
         raise PermissionDenied
-    month = parse_month(request.GET.get("month", "") or request.POST.get("month", "")) or \
-        add_months(timezone.localdate(), -1)
+    month = parse_query(request, MonthQuery)["month"] or parse_month(
+        request.POST.get("month", "")) or add_months(timezone.localdate(), -1)
     if request.method != "POST":
         return _render(request, month)
     action = request.POST.get("action", "")
@@ -61,15 +68,15 @@ def review(request: HttpRequest) -> HttpResponse:
     try:
         if action == "approve_amendment":
             amendment = get_object_or_404(ReportAmendment.objects.restrict(request.user, "view"),
-                                          pk=request.POST.get("amendment") or 0)
+                                          pk=parse_id(request.POST.get("amendment")))
             approve_amendment(request.user, amendment)
             count = 1
         else:
             chosen = visible.filter(month=month, status=ReportStatus.SUBMITTED)
-            ids = [int(i) for i in request.POST.getlist("report") if i.isdigit()]
-            town = request.POST.get("town", "")
+            ids = [i for i in map(parse_id, request.POST.getlist("report")) if i]
+            town = parse_id(request.POST.get("town"))
             chosen = chosen.filter(pk__in=ids) if ids else chosen.filter(project__town=town) \
-                if town.isdigit() else chosen.none()
+                if town else chosen.none()
             reports = list(chosen)
             if not reports:
                 raise ValidationError(_("Choose the reports to review."))

@@ -9,6 +9,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chainkit import projects as engine
+from lianzhang.core.params import DayField, QueryForm, YearField, parse_query
 from lianzhang.core.permissions import user_can
 
 from .. import data
@@ -37,12 +39,22 @@ def _scope(request: HttpRequest) -> Any:
     return Project.objects.restrict(request.user, "view")
 
 
-def _as_of(request: HttpRequest) -> datetime.date:
-    """Today, or `?as_of=YYYY-MM-DD` (to read the figures as they stood on a day)."""
-    try:
-        return datetime.date.fromisoformat(request.GET.get("as_of", ""))
-    except ValueError:
-        return timezone.localdate()
+class AlertsQuery(QueryForm):
+    """`as_of`: read the figures as they stood on a day (default today)."""
+
+    as_of = DayField()
+
+
+class RollupQuery(AlertsQuery):
+    """The roll-up's dimension and year besides the day."""
+
+    by = forms.ChoiceField(choices=list(DIMENSIONS.items()), initial="chain")
+    year = YearField()
+
+
+def _as_of(params: dict[str, Any]) -> datetime.date:
+    """The day asked for, or today."""
+    return params["as_of"] or timezone.localdate()
 
 
 def _label(by: str, key: str) -> str:
@@ -70,13 +82,10 @@ def rollup_page(request: HttpRequest) -> HttpResponse:
     """Roll-up by chain, town, class, level or year; league tables of towns and
     chains; monthly completed vs plan and the stage funnel."""
     projects = _scope(request)
-    as_of = _as_of(request)
-    by = request.GET.get("by", "chain")
-    by = by if by in DIMENSIONS else "chain"
-    try:
-        year = int(request.GET.get("year", as_of.year))
-    except ValueError:
-        year = as_of.year
+    params = parse_query(request, RollupQuery)
+    as_of = _as_of(params)
+    by = params["by"]
+    year = params["year"] or as_of.year
     # The roll-up needs only start dates (start rate) and the year's plans, except
     # by year, which needs every year's plans.
     rows = data.project_rows(projects, stages=(Stage.STARTED,),
@@ -113,7 +122,7 @@ def rollup_page(request: HttpRequest) -> HttpResponse:
 def alerts_page(request: HttpRequest) -> HttpResponse:
     """三未 lists, overdue stages and stalled projects."""
     projects = _scope(request)
-    as_of = _as_of(request)
+    as_of = _as_of(parse_query(request, AlertsQuery))
     rows = data.project_rows(projects)
     recent = data.recent_reports(projects, as_of, 3)
     lists = engine.san_wei(rows, recent, as_of)

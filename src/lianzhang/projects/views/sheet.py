@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -22,15 +23,16 @@ from django.utils.translation import gettext as _
 from chainkit.projects import add_months
 from lianzhang.core.exporter import neutralise
 from lianzhang.core.locking import parse_revision
+from lianzhang.core.params import IdField, parse_query
 from lianzhang.core.permissions import user_can
 from lianzhang.core.tabular import TableError, read_table
 from lianzhang.regions.models import Region
 
 from ..choices import ReportStatus
-from ..forms import parse_month
 from ..models import MoneySum, ProgressReport, Project, effective_figure, month_label
 from ..reminders import reporting_projects
 from ..reporting import REPORT_FIELDS, SheetRow, save_month
+from .review import MonthQuery
 
 __all__ = ["monthly_sheet", "sheet_columns", "sheet_rows_from_table"]
 
@@ -101,13 +103,19 @@ def _rows_from_post(request: HttpRequest, ids: list[int]) -> list[SheetRow]:
     return rows
 
 
-def _context(request: HttpRequest) -> tuple[date, Region | None, list[Region]]:
-    today = timezone.localdate()
-    month = parse_month(request.GET.get("month", "")) or add_months(today, -1)
+class SheetQuery(MonthQuery):
+    """The sheet's month and town, and `format=xlsx` for the download."""
+
+    town = IdField()
+    format = forms.ChoiceField(choices=[("xlsx", "XLSX")])
+
+
+def _context(request: HttpRequest, params: dict[str, Any]
+             ) -> tuple[date, Region | None, list[Region]]:
+    month = params["month"] or add_months(timezone.localdate(), -1)
     visible = Project.objects.restrict(request.user, "view")
     towns = list(Region.objects.filter(level="town", pk__in=visible.values("town")))
-    wanted = request.GET.get("town", "")
-    town = next((t for t in towns if str(t.pk) == wanted), towns[0] if towns else None)
+    town = next((t for t in towns if t.pk == params["town"]), towns[0] if towns else None)
     return month, town, towns
 
 
@@ -159,9 +167,10 @@ def monthly_sheet(request: HttpRequest) -> HttpResponse:
     from the screen or from an uploaded sheet."""
     if not user_can(request.user, ProgressReport, "add"):
         raise PermissionDenied
-    month, town, towns = _context(request)
+    params = parse_query(request, SheetQuery)
+    month, town, towns = _context(request, params)
     rows = _sheet(request, month, town)
-    if request.method == "GET" and request.GET.get("format") == "xlsx" and town is not None:
+    if request.method == "GET" and params["format"] == "xlsx" and town is not None:
         return _xlsx(rows, month, town)
     errors: list[str] = []
     typed: dict[int, dict[str, str]] = {}
