@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from chainkit import gaps as ck
 from chainkit.runtime import gc_paused
-from lianzhang.chains.models import Chain, ChainMaster, ChainNode, MapVersion
+from lianzhang.chains.models import LATEST_FIRST, Chain, ChainMaster, ChainNode, MapVersion
 from lianzhang.core.versioning import data_version, scoped_version
 from lianzhang.enterprises.choices import ACTIVE_STATUSES
 from lianzhang.enterprises.models import Enterprise, SupplyTie, YearlyFigure
@@ -65,7 +65,7 @@ def published_maps(chains: Iterable[Chain]) -> dict[int, MapVersion]:
     """The latest published map of each chain that has one."""
     out = {}
     for version in MapVersion.objects.filter(chain__in=list(chains), status="published").order_by(
-            "chain_id", "-published_at", "-pk"):
+            "chain_id", *LATEST_FIRST):
         out.setdefault(version.chain_id, version)
     return out
 

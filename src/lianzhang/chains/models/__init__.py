@@ -1,6 +1,6 @@
 """Models of the chains app."""
 
 from .chain import Chain, ChainMaster, ChainRole
-from .maps import ChainNode, MapVersion, PublishedMapError
+from .maps import LATEST_FIRST, ChainNode, MapVersion, PublishedMapError
 
-__all__ = ["Chain", "ChainMaster", "ChainNode", "ChainRole", "MapVersion", "PublishedMapError"]
+__all__ = ["LATEST_FIRST", "Chain", "ChainMaster", "ChainNode", "ChainRole", "MapVersion", "PublishedMapError"]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from lianzhang.core.models import ChangeLoggedModel, PrimaryModel, Scope
 
 from ..choices import ChainCategory, RosterRole
+from .maps import LATEST_FIRST
 
 __all__ = ["Chain", "ChainRole", "ChainMaster"]
 
@@ -34,7 +35,7 @@ class Chain(PrimaryModel):
 
     def published_map(self):
         """The latest published map version, or None."""
-        return self.maps.filter(status="published").order_by("-published_at", "-pk").first()
+        return self.maps.filter(status="published").order_by(*LATEST_FIRST).first()
 
 
 class ChainRole(ChangeLoggedModel):

@@ -15,7 +15,12 @@ from lianzhang.core.models import ChangeLoggedModel, NestedModel, Scope
 
 from ..choices import MapStatus, Segment
 
-__all__ = ["MapVersion", "ChainNode", "PublishedMapError"]
+__all__ = ["MapVersion", "ChainNode", "PublishedMapError", "LATEST_FIRST"]
+
+# Newest publication first. Drafts (and versions loaded without a date) have no
+# published_at; they go last on every database, since PostgreSQL would otherwise put
+# NULL first in a descending order while SQLite puts it last.
+LATEST_FIRST = (models.F("published_at").desc(nulls_last=True), "-pk")
 
 
 class PublishedMapError(ValidationError):
@@ -42,7 +47,7 @@ class MapVersion(ChangeLoggedModel):
     scope = Scope(chain="chain")
 
     class Meta:
-        ordering = ["chain", "-published_at", "-pk"]
+        ordering = ["chain", *LATEST_FIRST]
         constraints = [
             models.UniqueConstraint(fields=["chain", "version"], condition=~models.Q(version=""),
                                     name="unique_map_version"),
