@@ -37,7 +37,7 @@ def test_it_runs_a_big_import_as_a_job_that_completes(world, job_settings):
     assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
     assert job.kind == "core.import" and job.user.username == "secretariat"
     assert job.status == Job.Status.COMPLETED, job.log
-    assert job.result == {"created": 12, "rows": 12}
+    assert job.result == {"created": 12, "updated": 0, "queued": 0, "rows": 12}
     assert (job.done, job.total) == (12, 12) and job.percent == 100
     assert Region.objects.filter(name__startswith="批量园区").count() == 12
     changes = ObjectChange.objects.filter(action="create", object_repr__startswith="批量园区")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -12,44 +11,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from ..exporter import export_columns
 from ..forms import ImportUploadForm
-from ..importer import ImportResult, import_file, run_import
-from ..jobs import JobRunner, register_runner
+from ..import_jobs import ImportJob
+from ..importer import ImportResult, run_import
 from ..permissions import user_can
-from ..registry import get_object_type
 from ..tabular import TableError, read_table
 from .generic import BaseObjectView
 
 __all__ = ["BulkImportView", "ImportJob"]
-
-
-@register_runner
-class ImportJob(JobRunner):
-    """A large import run in the background; the same all-or-nothing rules apply."""
-
-    kind = "core.import"
-    name = gettext_lazy("Bulk import")
-    result_labels = {"rows": gettext_lazy("Rows read"),
-                     "created": gettext_lazy("Objects created")}
-
-    def run(self, object_type: str, path: str, filename: str) -> dict[str, Any]:
-        file_path = Path(path)
-        try:
-            data = file_path.read_bytes()
-            result = import_file(get_object_type(object_type), self.job.user, filename, data,
-                                 dry_run=False, progress=self.progress)
-        finally:
-            file_path.unlink(missing_ok=True)
-        for error in result.errors[:200]:
-            self.log(error)
-        if result.errors:
-            raise RuntimeError(_("%(count)d error(s); nothing was written.") % {
-                "count": len(result.errors)})
-        self.log(_("Created %(count)d object(s).") % {"count": len(result.created)})
-        return {"created": len(result.created), "rows": result.rows}
 
 
 class BulkImportView(BaseObjectView):
