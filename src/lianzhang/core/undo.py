@@ -19,11 +19,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 
-from .audit import serialize_object
 from .chunks import chunked
 from .context import change_context, current_context
 from .models import ObjectChange
@@ -43,13 +43,34 @@ class UndoReport:
     skipped: list[str] = field(default_factory=list)
 
 
+def _python(fld: models.Field, value: Any) -> Any:
+    """A snapshot's JSON value as the field's Python value (Decimal('1') and
+    '1.0000' alike), so snapshots and live objects compare by value."""
+    if value is None:
+        return None
+    try:
+        return fld.to_python(value)
+    except ValidationError:
+        return value
+
+
 def _same(obj: models.Model, data: dict[str, Any] | None) -> bool:
     """Whether `obj` holds the values of `data` (on the keys `data` has)."""
     if not data:
         return False
-    current = serialize_object(obj)
-    return all(current.get(k) == v for k, v in data.items()
-               if k in current and k not in NOT_RESTORED)
+    for name, value in data.items():
+        if name in NOT_RESTORED:
+            continue
+        try:
+            fld = obj._meta.get_field(name)
+        except FieldDoesNotExist:  # a field removed since the record was written
+            continue
+        if fld.many_to_many:
+            if sorted(getattr(obj, name).values_list("pk", flat=True)) != sorted(value or []):
+                return False
+        elif fld.concrete and _python(fld, fld.value_from_object(obj)) != _python(fld, value):
+            return False
+    return True
 
 
 def _assign(obj: models.Model, data: dict[str, Any]) -> dict[str, list]:
@@ -61,12 +82,12 @@ def _assign(obj: models.Model, data: dict[str, Any]) -> dict[str, list]:
             continue
         try:
             fld = obj._meta.get_field(name)
-        except Exception:  # a field removed since the record was written
+        except FieldDoesNotExist:
             continue
         if fld.many_to_many:
             m2m[name] = value or []
         elif fld.concrete:
-            setattr(obj, fld.attname, None if value is None else fld.to_python(value))
+            setattr(obj, fld.attname, _python(fld, value))
     return m2m
 
 

@@ -22,7 +22,9 @@ def rows(n, bad_at=None):
 
 @pytest.fixture
 def job_settings(tmp_path):
-    with override_settings(IMPORT_JOB_ROWS=5, UPLOAD_DIR=tmp_path):
+    # Chunks long enough for these small files to pass in one (test_import_chunks
+    # covers files that take several).
+    with override_settings(IMPORT_JOB_ROWS=5, UPLOAD_DIR=tmp_path, IMPORT_CHUNK_SECONDS=30):
         yield tmp_path
 
 
