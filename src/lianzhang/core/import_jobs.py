@@ -57,7 +57,10 @@ class ImportJob(JobRunner):
             self.log(_("Checking every row (nothing is written until all rows pass)."))
             result = import_file(get_object_type(object_type), self.job.user, filename, data,
                                  dry_run=False, progress=self.progress,
-                                 on_write=lambda: self.log(_("Every row passed; writing.")))
+                                 on_write=lambda: self.log(_("Every row passed; writing.")),
+                                 on_undo=lambda count: self.log(_(
+                                     "Writing stopped; undoing the %(count)d change(s) "
+                                     "already written.") % {"count": count}))
         except JobCancelled:
             self.log(_("Stopped; what had been written was rolled back or undone: nothing of "
                        "the file was kept."))

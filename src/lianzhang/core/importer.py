@@ -184,7 +184,8 @@ def _check_columns(object_type: type[ObjectType], table: Table,
 
 def run_import(object_type: type[ObjectType], user: Any, table: Table, dry_run: bool,
                progress: Callable[[int, int], None] | None = None,
-               on_write: Callable[[], None] | None = None) -> ImportResult:
+               on_write: Callable[[], None] | None = None,
+               on_undo: Callable[[int], None] | None = None) -> ImportResult:
     """Import every row of `table`, all or nothing, never holding the database's write
     lock for more than about `IMPORT_CHUNK_SECONDS` (docs/jobs.md).
 
@@ -195,7 +196,8 @@ def run_import(object_type: type[ObjectType], user: Any, table: Table, dry_run: 
     this is not a dry run, a second pass writes the rows in short committed
     transactions (`on_write` is called when it starts); if it fails half-way (a row
     that another user's change made invalid meanwhile, a database error, a cancel),
-    everything it wrote is undone from the audit log before returning or raising.
+    everything it wrote is undone from the audit log before returning or raising
+    (`on_undo(changes)` is called first: undoing a large part takes a while).
     Rows outside the user's scope are errors, never written."""
     if not user_can(user, object_type.model, "add"):
         raise PermissionDenied
@@ -232,14 +234,19 @@ def run_import(object_type: type[ObjectType], user: Any, table: Table, dry_run: 
         return result
     if on_write:
         on_write()
-    return _write(object_type, user, table, columns, result, progress)
+    return _write(object_type, user, table, columns, result, progress, on_undo)
 
 
 def _write(object_type: type[ObjectType], user: Any, table: Table, columns: dict[int, str],
-           checked: ImportResult, progress: Callable[[int, int], None] | None
-           ) -> ImportResult:
+           checked: ImportResult, progress: Callable[[int, int], None] | None,
+           on_undo: Callable[[int], None] | None) -> ImportResult:
     """The writing pass of `run_import`: committed chunks, undone on failure."""
     from .undo import undo_changes
+
+    def undo(request_id: Any, since: int) -> Any:
+        if on_undo:
+            on_undo(ObjectChange.objects.filter(request_id=request_id, pk__gt=since).count())
+        return undo_changes(request_id, since)
 
     count = len(table.rows)
     written = ImportResult(rows=count, dry_run=False)
@@ -262,10 +269,10 @@ def _write(object_type: type[ObjectType], user: Any, table: Table, columns: dict
                 if progress:
                     progress(count + chunk.end, 2 * count)
         except BaseException:
-            undo_changes(active.request_id, since)
+            undo(active.request_id, since)
             raise
         if written.errors:
-            report = undo_changes(active.request_id, since)
+            report = undo(active.request_id, since)
             written.errors.append(_(
                 "The file passed the check, but this row failed while writing (the data "
                 "changed meanwhile). The %(count)d change(s) already written were undone; "
@@ -278,10 +285,11 @@ def _write(object_type: type[ObjectType], user: Any, table: Table, columns: dict
 
 def import_file(object_type: type[ObjectType], user: Any, filename: str, data: bytes,
                 dry_run: bool, progress: Callable[[int, int], None] | None = None,
-                on_write: Callable[[], None] | None = None) -> ImportResult:
+                on_write: Callable[[], None] | None = None,
+                on_undo: Callable[[int], None] | None = None) -> ImportResult:
     """Read a file and import it; a file-level problem becomes the single error."""
     try:
         table = read_table(filename, data)
     except TableError as exc:
         return ImportResult(errors=[str(exc)], dry_run=dry_run)
-    return run_import(object_type, user, table, dry_run, progress, on_write)
+    return run_import(object_type, user, table, dry_run, progress, on_write, on_undo)

@@ -100,7 +100,11 @@ class RegistryIndex:
                        "name": c.matched_name} for c in decision.candidates][:5]
         firm_id = int(decision.id) if decision.id else None
         status = decision.status
-        if status != NONE and not any(USCC_REASON in c["reasons"] for c in candidates[:1]):
+        by_uscc = any(USCC_REASON in c["reasons"] for c in candidates[:1])
+        if by_uscc and status == CONFIDENT:
+            # The same USCC is the same firm: look-alikes added by this import are others.
+            return Match(status, firm_id, decision.score, candidates)
+        if status != NONE and not by_uscc:
             status, firm_id, candidates = _guard(name, status, firm_id, candidates)
         # Firms updated by earlier rows are in both indexes: count each firm once.
         known = {c["id"] for c in candidates}
