@@ -201,8 +201,7 @@ class Site:
         self.port = _free_port()
         self.env = {k: v for k, v in os.environ.items()
                     if not k.startswith(("LIANZHANG_", "DATABASE_URL", "DJANGO_"))}
-        self.env.update({"LIANZHANG_VAR_DIR": str(self.var), "PYTHONPATH": str(ROOT / "src"),
-                         "LIANZHANG_IMPORT_MAX_MB": "200"})
+        self.env.update({"LIANZHANG_VAR_DIR": str(self.var), "PYTHONPATH": str(ROOT / "src")})
         self.server: subprocess.Popen | None = None
 
     def manage(self, *args: str) -> None:
@@ -295,7 +294,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--clients", type=int, default=6)
     parser.add_argument("--baseline", type=float, default=60, help="seconds without import")
-    parser.add_argument("--max-minutes", type=float, default=180)
+    parser.add_argument("--max-minutes", type=float, default=240)
     parser.add_argument("--keep", action="store_true", help="keep the var dir")
     args = parser.parse_args(argv)
 

@@ -115,7 +115,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while the worker writes (embedded mode); the busy
     # timeout (`timeout`, seconds) makes a writer wait for a short lock instead of
     # failing with "database is locked". Long writers (imports) commit in chunks of
-    # about half a second, so the wait stays short. IMMEDIATE takes the write lock at
+    # under a second, so the wait stays short. IMMEDIATE takes the write lock at
     # the start of a transaction, where waiting is possible (a deferred transaction
     # that reads first cannot wait when it later needs to write).
     DATABASES["default"]["OPTIONS"] = {
@@ -191,7 +191,7 @@ UPLOAD_DIR = VAR_DIR / "uploads"
 IMPORT_MAX_BYTES = env_int("LIANZHANG_IMPORT_MAX_MB", 20, 1, 2048) * 1024 * 1024
 IMPORT_JOB_ROWS = env_int("LIANZHANG_IMPORT_JOB_ROWS", 2000, 1, 10_000_000)
 # An import holds the write lock for at most about this long per chunk (docs/jobs.md).
-IMPORT_CHUNK_SECONDS = env_float("LIANZHANG_IMPORT_CHUNK_SECONDS", 0.5, 0.01, 10)
+IMPORT_CHUNK_SECONDS = env_float("LIANZHANG_IMPORT_CHUNK_SECONDS", 0.8, 0.01, 10)
 # A running job's worker refreshes its heartbeat this often; a job silent for
 # JOB_STALE_SECONDS is taken for dead (failed, or re-queued when that is safe).
 JOB_HEARTBEAT_SECONDS = env_float("LIANZHANG_JOB_HEARTBEAT_SECONDS", 5, 0.05, 60)
