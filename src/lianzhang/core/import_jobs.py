@@ -72,6 +72,8 @@ class ImportJob(JobRunner):
         if result.errors:
             raise RuntimeError(_("%(count)d error(s); nothing was written.") % {
                 "count": len(result.errors)})
+        if not self.job.total:  # written in one short transaction: no progress reports
+            self.job.done = self.job.total = result.rows
         self.log(_("Created %(count)d object(s).") % {"count": len(result.created)})
         return {"created": len(result.created), "updated": len(result.updated),
                 "queued": result.queued, "rows": result.rows}

@@ -191,8 +191,8 @@ def run_import(object_type: type[ObjectType], user: Any, table: Table, dry_run: 
 
     First every row goes through the whole import path — resolver, form, save, scope
     check — in short transactions that are rolled back: the check. A file that passes
-    in one such transaction is simply committed (one pass: `progress` counts to the
-    number of rows; otherwise to twice that, checking then writing). Otherwise, when every row passed and
+    in one such transaction is simply committed. `progress` counts to twice the number
+    of rows: checking, then writing. Otherwise, when every row passed and
     this is not a dry run, a second pass writes the rows in short committed
     transactions (`on_write` is called when it starts); if it fails half-way (a row
     that another user's change made invalid meanwhile, a database error, a cancel),
@@ -222,10 +222,8 @@ def run_import(object_type: type[ObjectType], user: Any, table: Table, dry_run: 
             keep = chunk.start == 0 and chunk.is_last and not (dry_run or result.errors)
             if not keep:
                 transaction.set_rollback(True)
-        if keep:  # the whole file fitted in one short transaction: it is written
-            if progress:
-                progress(count, count)
-            return result
+        if keep:  # the whole file fitted in one short transaction: it is written (and
+            return result  # no progress report, whose cancel could only come too late)
         if progress:
             progress(chunk.end, steps)
     if result.errors:

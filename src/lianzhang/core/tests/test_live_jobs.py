@@ -124,7 +124,7 @@ print(request_cancel(Job.objects.get(pk={job_id})))
 
 
 def test_it_lets_another_connection_write_while_a_big_import_runs(migrated, tmp_path):
-    site = migrated.clone(tmp_path / "var")
+    site = migrated.clone(tmp_path / "var", LIANZHANG_IMPORT_CHUNK_SECONDS="0.5")
     site.python(SETUP)
     with sqlite3.connect(site.database) as db:
         db.execute("CREATE TABLE probe (n integer)")
@@ -159,5 +159,5 @@ print(json.dumps({"errors": result.errors[:5], "created": len(result.created),
     assert result["errors"] == [] and result["created"] > 250
     assert result["totals"] == [600]  # checked, then written: two passes
     assert len(waits) >= 20, "the import ended before it could be probed"
-    assert max(waits) < 1.5, sorted(waits)[-5:]
+    assert max(waits) < 1.5, sorted(waits)[-5:]  # about one 0.5 s chunk, with a margin
     assert Path(site.database).exists()
