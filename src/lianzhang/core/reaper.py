@@ -66,9 +66,7 @@ def _stamped(lines: list[str]) -> str:
 def settle_task(task_id: str, message: str) -> None:
     """Mark the task backend's row of a job that will not run (any more) as failed, so
     no worker picks it up and the task list does not show it running for ever."""
-    try:
-        uuid.UUID(task_id)
-    except ValueError:
+    if _task_uuid(task_id) is None:
         return  # not a database task (the inline backend): nothing to settle
     from django_tasks_db.models import DBTaskResult
 
@@ -150,8 +148,12 @@ def _revive_pending(now: datetime.datetime) -> list[Job]:
     again. The task failed before starting the job (or the job's kind is unknown):
     retrying would fail the same way, so the job is marked failed. Only the database
     task backend has rows to look at."""
+    from django_tasks import task_backends
+    from django_tasks_db.backend import DatabaseBackend
     from django_tasks_db.models import DBTaskResult
 
+    if not isinstance(task_backends["default"], DatabaseBackend):
+        return []  # another backend's queue is not ours to read
     pending = [(job, _task_uuid(job.task_id)) for job in Job.objects.filter(
         status=Job.Status.PENDING, created__lt=_cutoff(now)).exclude(task_id="")]
     pending = [(job, key) for job, key in pending if key is not None]
