@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.utils import timezone
-from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
 from .liveness import last_sign_of_life
@@ -16,9 +15,9 @@ def _running(job: Job) -> str:
     if job.cancel_requested:
         return _("Cancel requested: the job stops at its next step. An import rolls back "
                  "or undoes what it wrote.")
-    seen = last_sign_of_life(job)
-    text = _("Running in the background; last sign of life %(ago)s ago.") % {
-        "ago": timesince(seen, timezone.now()) if seen else "—"}
+    seen = last_sign_of_life(job) or job.started or job.created
+    text = _("Running in the background; last sign of life %(seconds)d s ago.") % {
+        "seconds": max(0, int((timezone.now() - seen).total_seconds()))}
     if job.attempts > 1:
         text += " " + _("This is attempt %(attempt)d: the worker of the first one stopped.") % {
             "attempt": job.attempts}
