@@ -47,17 +47,20 @@ class ImportJob(JobRunner):
                      "updated": gettext_lazy("Objects updated"),
                      "queued": gettext_lazy("Rows held for review")}
 
-    def run(self, object_type: str, path: str, filename: str) -> dict[str, Any]:
+    def run(self, object_type: str, path: str, filename: str,
+            checked: bool = False) -> dict[str, Any]:
         try:
             data = Path(path).read_bytes()
         except FileNotFoundError:
             raise RuntimeError(_("The uploaded file is no longer there; please upload it "
                                  "again.")) from None
         try:
-            self.log(_("Checking every row (nothing is written until all rows pass)."))
+            if not checked:
+                self.log(_("Checking every row (nothing is written until all rows pass)."))
             result = import_file(get_object_type(object_type), self.job.user, filename, data,
-                                 dry_run=False, progress=self.progress,
-                                 on_write=lambda: self.log(_("Every row passed; writing.")),
+                                 dry_run=False, progress=self.progress, checked=checked,
+                                 on_write=lambda: self.log(_(
+                                     "Every row passed the check; writing.")),
                                  on_undo=lambda count: self.log(_(
                                      "Writing stopped; undoing the %(count)d change(s) "
                                      "already written.") % {"count": count}))

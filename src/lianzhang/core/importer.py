@@ -47,6 +47,9 @@ class ImportResult:
     preview: list[dict[str, str]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     dry_run: bool = True
+    # Every row passed, but writing them takes more than one short transaction and
+    # the caller asked not to (a web request: see `run_import`); nothing was written.
+    needs_job: bool = False
 
     @property
     def ok(self) -> bool:
@@ -185,7 +188,8 @@ def _check_columns(object_type: type[ObjectType], table: Table,
 def run_import(object_type: type[ObjectType], user: Any, table: Table, dry_run: bool,
                progress: Callable[[int, int], None] | None = None,
                on_write: Callable[[], None] | None = None,
-               on_undo: Callable[[int], None] | None = None) -> ImportResult:
+               on_undo: Callable[[int], None] | None = None, *,
+               write_in_chunks: bool = True, checked: bool = False) -> ImportResult:
     """Import every row of `table`, all or nothing, never holding the database's write
     lock for more than about `IMPORT_CHUNK_SECONDS` (docs/jobs.md).
 
@@ -198,7 +202,13 @@ def run_import(object_type: type[ObjectType], user: Any, table: Table, dry_run: 
     that another user's change made invalid meanwhile, a database error, a cancel),
     everything it wrote is undone from the audit log before returning or raising
     (`on_undo(changes)` is called first: undoing a large part takes a while).
-    Rows outside the user's scope are errors, never written."""
+    Rows outside the user's scope are errors, never written.
+
+    `write_in_chunks=False` (a web request, which its server may kill at a time-out,
+    leaving no one to undo a half-written file): a file that passed the check but
+    needs more than one transaction is not written; `needs_job` says to hand it to a
+    job. `checked=True` (that job): the file was checked moments ago, write at once —
+    a row that fails now is still undone with everything else."""
     if not user_can(user, object_type.model, "add"):
         raise PermissionDenied
     result = ImportResult(rows=len(table.rows), dry_run=dry_run)
@@ -213,6 +223,10 @@ def run_import(object_type: type[ObjectType], user: Any, table: Table, dry_run: 
         return result
 
     count = len(table.rows)
+    if checked and not dry_run:
+        if on_write:
+            on_write()
+        return _write(object_type, user, table, columns, result, progress, on_undo)
     steps = count if dry_run else 2 * count
     check = _RowPass(object_type, user, table, columns, result)
     for chunk in chunked(count):
@@ -229,6 +243,10 @@ def run_import(object_type: type[ObjectType], user: Any, table: Table, dry_run: 
     if result.errors:
         result.created = []
     if result.errors or dry_run:
+        return result
+    if not write_in_chunks:
+        result.needs_job = True
+        result.created, result.updated, result.queued = [], [], 0
         return result
     if on_write:
         on_write()
@@ -284,10 +302,12 @@ def _write(object_type: type[ObjectType], user: Any, table: Table, columns: dict
 def import_file(object_type: type[ObjectType], user: Any, filename: str, data: bytes,
                 dry_run: bool, progress: Callable[[int, int], None] | None = None,
                 on_write: Callable[[], None] | None = None,
-                on_undo: Callable[[int], None] | None = None) -> ImportResult:
+                on_undo: Callable[[int], None] | None = None,
+                checked: bool = False) -> ImportResult:
     """Read a file and import it; a file-level problem becomes the single error."""
     try:
         table = read_table(filename, data)
     except TableError as exc:
         return ImportResult(errors=[str(exc)], dry_run=dry_run)
-    return run_import(object_type, user, table, dry_run, progress, on_write, on_undo)
+    return run_import(object_type, user, table, dry_run, progress, on_write, on_undo,
+                      checked=checked)

@@ -75,10 +75,10 @@ def settle_task(task_id: str, message: str) -> None:
         traceback=message, return_value=None)
 
 
-def abandon(job: Job, lines: list[str]) -> None:
-    """After a job ended without its own code finishing: settle its task row, let its
-    runner clean up, and write what happened to its log."""
-    settle_task(job.task_id, "\n".join(lines))
+def abandon(job: Job, lines: list[str], reason: str = "") -> None:
+    """After a job ended without its own code finishing: settle its task row (with
+    `reason`), let its runner clean up, and write `lines` and the clean-up to its log."""
+    settle_task(job.task_id, reason or "\n".join(lines))
     runner = runners.get(job.kind)
     if runner is not None:
         try:
@@ -119,18 +119,16 @@ def reap_job(job: Job, now: datetime.datetime | None = None) -> bool:
     if not Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING,
                               request_id=job.request_id).update(
             status=status, outcome=Job.Outcome.REQUEUED if requeue else Job.Outcome.WORKER_LOST,
-            finished=finished, done=live["done"], total=live["total"], log=live["log"],
-            cancel_requested=cancelled):
+            finished=finished, done=live["done"], total=live["total"],
+            log=live["log"] + _stamped([line]), cancel_requested=cancelled):
         return False  # it finished, or another reaper got there first
     job.refresh_from_db()
     logger.warning("job %s (%s): worker lost, %s", job.pk, job.kind, job.status)
     if requeue:
         settle_task(job.task_id, line)
-        job.log += _stamped([line])
-        Job.objects.filter(pk=job.pk).update(log=job.log)
         enqueue_task(job)
     else:
-        abandon(job, [line])
+        abandon(job, [], reason=line)
     job.refresh_from_db()
     return True
 

@@ -131,3 +131,21 @@ def test_it_cancels_a_job_and_rolls_its_work_back(world):
     assert job.result is None
     assert live_state(job)["done"] == job.done
     before.assert_unchanged()
+
+
+def test_it_hands_a_checked_file_that_needs_several_transactions_to_a_job(world, tmp_path):
+    """A web request may be killed by its server's time-out with no one left to undo a
+    half-written file: it writes only what fits in one short transaction, and hands a
+    checked file that needs more to a job, which writes it (and could be undone)."""
+    client = client_for(world, "secretariat")
+    with override_settings(IMPORT_JOB_ROWS=1000, UPLOAD_DIR=tmp_path, IMPORT_CHUNK_SECONDS=0):
+        bad = post(client, csv_bytes(HEADER, rows(4, bad_at=3)))
+        assert bad.status_code == 400 and not Job.objects.exists()  # errors shown inline
+        response = post(client, csv_bytes(HEADER, rows(4)))
+    job = Job.objects.get()
+    assert response["Location"] == job.get_absolute_url()
+    assert job.params["checked"] is True and job.status == Job.Status.COMPLETED, job.log
+    assert "全部行校验通过" in job.log and "正在逐行校验" not in job.log
+    created = ObjectChange.objects.filter(action="create", object_repr__startswith="批量园区")
+    assert created.count() == 4 and {c.request_id for c in created} == {job.request_id}
+    assert not list(tmp_path.iterdir())

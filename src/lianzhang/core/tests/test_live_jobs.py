@@ -94,8 +94,14 @@ print(job.pk)
         status, outcome, attempts, log, task_id = site.sql(
             "SELECT status, outcome, attempts, log, task_id FROM core_job WHERE id = ?",
             job_id)[0]
-        assert (outcome, attempts) == ("worker_lost", 1)
-        assert "后台任务进程已中断" in log and "上传的文件已删除" in log
+        assert (outcome, attempts) == ("worker_lost", 1) and "后台任务进程已中断" in log
+
+        def cleaned_up():
+            """the reaper's clean-up is in the job's log"""
+            text = site.value("SELECT log FROM core_job WHERE id = ?", job_id)
+            return text if "上传的文件已删除" in text else None
+
+        log = wait_until(cleaned_up, timeout=30)
         assert not upload.exists()
         assert site.value("SELECT status FROM django_tasks_database_dbtaskresult "
                           "WHERE id = ?", task_id.replace("-", "")) == "FAILED"

@@ -1,4 +1,5 @@
-"""The bulk import page: upload, preview (dry run), commit; big files run as a job."""
+"""The bulk import page: upload, preview (dry run), commit; big files — and any file
+that cannot be written in one short transaction — run as a job."""
 
 from __future__ import annotations
 
@@ -59,16 +60,28 @@ class BulkImportView(BaseObjectView):
         except TableError as exc:
             return self.render(request, form, ImportResult(errors=[str(exc)]), status=400)
         if not dry_run and len(table.rows) > settings.IMPORT_JOB_ROWS:
-            settings.UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
-            path = settings.UPLOAD_DIR / f"{uuid.uuid4().hex}-{Path(upload.name).name}"
-            path.write_bytes(data)
-            job = ImportJob.enqueue(request.user, name=_("Import %(type)s: %(file)s") % {
-                "type": self.object_type.verbose_name_plural(), "file": upload.name},
-                object_type=self.object_type.key(), path=str(path), filename=upload.name)
-            return redirect(job.get_absolute_url())
-        result = run_import(self.object_type, request.user, table, dry_run)
+            return self.start_job(request, upload.name, data)
+        # A request may be killed by its server's time-out, leaving no one to undo a
+        # half-written file: here a file is written only in one short transaction;
+        # one that needs more runs as a job (which can be undone if it dies).
+        result = run_import(self.object_type, request.user, table, dry_run,
+                            write_in_chunks=False)
+        if result.needs_job:
+            return self.start_job(request, upload.name, data, checked=True)
         if result.ok and not dry_run:
             messages.success(request, _("Imported %(count)d object(s).") % {
                 "count": len(result.created)})
             return redirect(self.object_type.url_name("list"))
         return self.render(request, form, result, status=200 if result.ok else 400)
+
+    def start_job(self, request: HttpRequest, filename: str, data: bytes,
+                  checked: bool = False) -> HttpResponse:
+        """Save the upload and import it in the background; the job's page."""
+        settings.UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
+        path = settings.UPLOAD_DIR / f"{uuid.uuid4().hex}-{Path(filename).name}"
+        path.write_bytes(data)
+        job = ImportJob.enqueue(request.user, name=_("Import %(type)s: %(file)s") % {
+            "type": self.object_type.verbose_name_plural(), "file": filename},
+            object_type=self.object_type.key(), path=str(path), filename=filename,
+            checked=checked)
+        return redirect(job.get_absolute_url())
