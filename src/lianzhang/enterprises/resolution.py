@@ -97,7 +97,7 @@ class RegistryIndex:
         key = normalize_name(name)
         # An added firm of the same name but another USCC is another firm: the row's
         # USCC may well be a registered firm's (the resolver below finds it).
-        if key in self.names and self.usccs.get(self.names[key], uscc) in (uscc, ""):
+        if key in self.names and not (uscc and self.usccs.get(self.names[key], uscc) != uscc):
             return Match(CONFIDENT, int(self.names[key]), 1.0, [])
         decision: Decision = self.resolver.best(name, uscc or None)
         candidates = [{"id": int(c.id), "score": c.score, "reasons": c.reasons,
