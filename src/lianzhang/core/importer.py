@@ -195,14 +195,14 @@ def run_import(object_type: type[ObjectType], user: Any, table: Table, dry_run: 
 
     First every row goes through the whole import path — resolver, form, save, scope
     check — in short transactions that are rolled back: the check. A file that passes
-    in one such transaction is simply committed. `progress` counts to twice the number
-    of rows: checking, then writing. Otherwise, when every row passed and
+    in one such transaction is simply committed. Otherwise, when every row passed and
     this is not a dry run, a second pass writes the rows in short committed
     transactions (`on_write` is called when it starts); if it fails half-way (a row
     that another user's change made invalid meanwhile, a database error, a cancel),
     everything it wrote is undone from the audit log before returning or raising
     (`on_undo(changes)` is called first: undoing a large part takes a while).
-    Rows outside the user's scope are errors, never written.
+    `progress` counts to twice the number of rows: checking, then writing. Rows
+    outside the user's scope are errors, never written.
 
     `write_in_chunks=False` (a web request, which its server may kill at a time-out,
     leaving no one to undo a half-written file): a file that passed the check but
