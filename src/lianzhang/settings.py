@@ -76,9 +76,11 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Before django_tasks_db: core's `db_worker` (the same worker, plus finding and
+    # ending the jobs of workers that died) takes precedence over the library's.
+    "lianzhang.core",
     "django_tasks",
     "django_tasks_db",
-    "lianzhang.core",
     "lianzhang.users",
     "lianzhang.regions",
     "lianzhang.chains",
@@ -138,7 +140,12 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the web server read while the worker writes (embedded mode).
+    # WAL lets the web server read while the worker writes (embedded mode); the busy
+    # timeout (`timeout`, seconds) makes a writer wait for a short lock instead of
+    # failing with "database is locked". Long writers (imports) commit in chunks of
+    # under a second, so the wait stays short. IMMEDIATE takes the write lock at
+    # the start of a transaction, where waiting is possible (a deferred transaction
+    # that reads first cannot wait when it later needs to write).
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
@@ -240,6 +247,15 @@ UPLOAD_DIR = VAR_DIR / "uploads"
 
 IMPORT_MAX_BYTES = env_int("LIANZHANG_IMPORT_MAX_MB", 20, 1, 2048) * 1024 * 1024
 IMPORT_JOB_ROWS = env_int("LIANZHANG_IMPORT_JOB_ROWS", 2000, 1, 10_000_000)
+# An import holds the write lock for at most about this long per chunk (docs/jobs.md).
+IMPORT_CHUNK_SECONDS = env_float("LIANZHANG_IMPORT_CHUNK_SECONDS", 0.8, 0.01, 10)
+# A running job's worker refreshes its heartbeat this often; a job silent for
+# JOB_STALE_SECONDS is taken for dead (failed, or re-queued when that is safe).
+JOB_HEARTBEAT_SECONDS = env_float("LIANZHANG_JOB_HEARTBEAT_SECONDS", 5, 0.05, 60)
+JOB_STALE_SECONDS = env_float("LIANZHANG_JOB_STALE_SECONDS", 30, 0.5, 3600)
+if JOB_STALE_SECONDS < 3 * JOB_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured("LIANZHANG_JOB_STALE_SECONDS must be at least three "
+                               "heartbeats (LIANZHANG_JOB_HEARTBEAT_SECONDS)")
 # Allow the upload through to our own size check so the user gets a clear message.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -26,6 +26,9 @@ class RecommendationBatchJob(JobRunner):
                      "recommendations": gettext_lazy("Recommendations saved"),
                      "pool": gettext_lazy("Firms in the pool"),
                      "seconds": gettext_lazy("Time taken (s)")}
+    # Each node's recommendations are replaced in their own transaction; running the
+    # batch again recomputes them all.
+    requeue_when_orphaned = True
 
     def run(self, chain_id: int | None = None, top_k: int = 20,
             chain_ids: list[int] | None = None) -> dict[str, Any]:

@@ -12,4 +12,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("core")
 
     def ready(self) -> None:
-        from . import audit, registrations  # noqa: F401  (connect signals, register Tag)
+        # Connect signals, register Tag and the import job runners (a worker process
+        # never loads the views that would import them otherwise).
+        from . import audit, import_jobs, registrations  # noqa: F401

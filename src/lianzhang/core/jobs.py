@@ -1,32 +1,32 @@
-"""Background jobs (DESIGN §6.9): one runner base class recording status, progress,
-log and result on a Job row. Runs on the Django tasks API (django-tasks backport,
-database-backed worker in embedded mode).
+"""Background jobs: one runner base class recording status, progress, log and result on
+a Job row. Runs on the Django tasks API (django-tasks backport, database-backed worker
+in embedded mode).
 
-Live progress, log and the cancel flag travel through the cache, not the Job row:
-a job usually works inside one long transaction (all-or-nothing imports), where row
-updates would stay invisible to the progress bar until the end, and SQLite would
-block the page's cancel write until the job finished."""
+Live progress, log and the cancel flag travel through the cache as well as the row:
+the progress bar reads the cache, so it moves between the job's row writes. A running
+job keeps a heartbeat (`liveness`); a job whose worker died is found by `reaper` and
+ended (or run again where that is safe). What each state means and who moves a job
+between them is in docs/jobs.md."""
 
 from __future__ import annotations
 
 import traceback
+import uuid
 from typing import Any, ClassVar
 
 from django.core.cache import cache
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .context import change_context
+from .liveness import LIVE_TTL, Heartbeat, live_key, worker_identity
 from .models import Job
 
-__all__ = ["JobRunner", "JobCancelled", "register_runner", "runners", "live_state",
-           "labelled_items", "result_items", "request_cancel"]
+__all__ = ["JobRunner", "JobCancelled", "JobLost", "register_runner", "runners",
+           "live_state", "labelled_items", "result_items", "request_cancel", "enqueue_task"]
 
-LIVE_TTL = 7 * 24 * 3600
-
-
-def _key(job_id: int, what: str) -> str:
-    return f"lianzhang:job:{job_id}:{what}"
+_key = live_key
 
 
 def live_state(job: Job) -> dict[str, Any]:
@@ -65,12 +65,30 @@ def result_items(job: Job) -> list[tuple[Any, Any]] | None:
     return labelled_items(job.result, runner.result_labels if runner else {})
 
 
-def request_cancel(job: Job) -> None:
-    """Ask a running job to stop at its next progress report."""
+def request_cancel(job: Job) -> str:
+    """Cancel a job in whatever state it is in; what happened, for the page:
+    "cancelled" (a pending job, or a running one whose worker is gone: ended now),
+    "requested" (a running job stops at its next progress report, or is ended by the
+    reaper if its worker died meanwhile) or "finished" (nothing to cancel)."""
+    from .reaper import abandon, reap_job
+
+    if job.is_finished:
+        return "finished"
+    now = timezone.now()
+    if Job.objects.filter(pk=job.pk, status=Job.Status.PENDING).update(
+            status=Job.Status.CANCELLED, cancel_requested=True, finished=now,
+            outcome=Job.Outcome.NOT_STARTED):
+        job.refresh_from_db()
+        abandon(job, [_("Cancelled before it started; nothing was done.")])
+        return "cancelled"
+    # Running: the flag reaches the job through the cache at once and through the
+    # row at its next heartbeat (a worker on another host).
     cache.set(_key(job.pk, "cancel"), True, LIVE_TTL)
-    if job.status == Job.Status.PENDING:
-        # Not started yet: the worker reads the row, so a cancel before start holds.
-        Job.objects.filter(pk=job.pk).update(cancel_requested=True)
+    Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(cancel_requested=True)
+    job.refresh_from_db()
+    reap_job(job)  # a job nobody runs any more is ended now, as cancelled
+    return "cancelled" if job.is_finished else "requested"
+
 
 runners: dict[str, type[JobRunner]] = {}
 
@@ -79,10 +97,24 @@ class JobCancelled(Exception):
     """Raised inside a runner when the user asked to cancel the job."""
 
 
+class JobLost(JobCancelled):
+    """Raised inside a runner whose job was ended elsewhere (the reaper took it for
+    dead): the runner stops and undoes what it can; the row already says what
+    happened."""
+
+
 def register_runner(cls: type[JobRunner]) -> type[JobRunner]:
     """Register a runner class under its `kind` (class decorator)."""
     runners[cls.kind] = cls
     return cls
+
+
+def enqueue_task(job: Job) -> None:
+    """Hand the job to the task backend and remember the task's id on the row."""
+    from .tasks import execute_job
+
+    result = execute_job.enqueue(job.pk)
+    Job.objects.filter(pk=job.pk).update(task_id=str(result.id))
 
 
 class JobRunner:
@@ -92,22 +124,40 @@ class JobRunner:
     name: ClassVar[str] = ""
     # Labels for the keys of a dict result, so the job page shows words, not keys.
     result_labels: ClassVar[dict[str, Any]] = {}
+    # True when a job whose worker died may simply run again from the start: it leaves
+    # nothing half-done that a second run would duplicate, and doing it twice harms
+    # nobody (no e-mails sent twice). Otherwise the job is marked failed.
+    requeue_when_orphaned: ClassVar[bool] = False
 
     def __init__(self, job: Job) -> None:
         self.job = job
         self._last_saved = 0.0
+        self._cancelled = False
+        self._lost = False
+        self._heartbeat: Heartbeat | None = None
 
     # --- API for subclasses -------------------------------------------------------
     def run(self, **params: Any) -> Any:
         """Do the work; return a JSON-able result."""
         raise NotImplementedError
 
+    @classmethod
+    def abandoned(cls, job: Job) -> list[str]:
+        """Clean up after a job that ended without its own code finishing (cancelled
+        before it started, or its worker died): e.g. remove its upload, undo its
+        writes. Returns lines for the job's log. Must be safe to call twice."""
+        return []
+
     def progress(self, done: int, total: int | None = None) -> None:
         """Record progress (published at most every 0.3 s) and honour cancellation
-        by raising JobCancelled."""
+        by raising JobCancelled (JobLost when the job was ended elsewhere)."""
         self.job.done = done
         if total is not None:
             self.job.total = total
+        if self._heartbeat is not None:
+            self._heartbeat.beat_if_due()
+        if self._lost:
+            raise JobLost
         now = timezone.now().timestamp()
         if now - self._last_saved >= 0.3 or done >= self.job.total:
             self._last_saved = now
@@ -117,7 +167,7 @@ class JobRunner:
 
     def should_stop(self) -> bool:
         """Whether the user asked to cancel (for engine loops that poll)."""
-        return bool(cache.get(_key(self.job.pk, "cancel")))
+        return self._cancelled or self._lost or bool(cache.get(_key(self.job.pk, "cancel")))
 
     def log(self, message: str) -> None:
         """Append a line to the job's log."""
@@ -127,44 +177,76 @@ class JobRunner:
 
     # --- Lifecycle ----------------------------------------------------------------
     @classmethod
-    def enqueue(cls, user: Any, name: str = "", **params: Any) -> Job:
+    def enqueue(cls, user: Any, name: str = "", parent: Job | None = None,
+                **params: Any) -> Job:
         """Create the Job row and hand it to the task backend."""
-        from .tasks import execute_job
-
         job = Job.objects.create(kind=cls.kind, name=name or str(cls.name),
                                  user=user if getattr(user, "pk", None) else None,
-                                 params=params)
-        execute_job.enqueue(job.pk)
+                                 params=params, parent=parent)
+        enqueue_task(job)
         job.refresh_from_db()
         return job
 
-    def execute(self) -> None:
-        """Run the job inside a change context and record the outcome."""
+    def _claim(self) -> bool:
+        """Take the pending job for this attempt; False when it is no longer pending
+        (cancelled before it started, or another worker took it)."""
         job = self.job
+        now = timezone.now()
+        request_id = uuid.uuid4()
+        if not Job.objects.filter(pk=job.pk, status=Job.Status.PENDING).update(
+                status=Job.Status.RUNNING, started=now, heartbeat=now,
+                worker=worker_identity(), attempts=F("attempts") + 1,
+                request_id=request_id, done=0, finished=None):
+            return False
+        job.refresh_from_db()
         if job.cancel_requested:
             cache.set(_key(job.pk, "cancel"), True, LIVE_TTL)
         else:
             # A stale flag from another job that once had this id (a rolled-back
             # transaction can reuse ids) must not cancel this one.
             cache.delete(_key(job.pk, "cancel"))
-        job.status = Job.Status.RUNNING
-        job.started = timezone.now()
-        job.save(update_fields=["status", "started"])
-        try:
-            with change_context(user=job.user, actor=f"job:{job.kind}"):
-                result = self.run(**job.params)
-        except JobCancelled:
-            job.status = Job.Status.CANCELLED
-            self.log("已取消")
-        except Exception as exc:  # the job row must say what went wrong
-            job.status = Job.Status.FAILED
-            self.log(f"失败：{exc}")
-            self.log(traceback.format_exc(limit=5))
-        else:
-            job.status = Job.Status.COMPLETED
-            job.result = result
-            job.done = max(job.done, job.total)
+        cache.delete(_key(job.pk, "progress"))
+        cache.set(_key(job.pk, "log"), job.log, LIVE_TTL)
+        return True
+
+    def _on_cancel(self) -> None:
+        self._cancelled = True
+
+    def _on_lost(self) -> None:
+        self._lost = True
+
+    def execute(self) -> None:
+        """Run the job inside a change context and record the outcome, unless the job
+        was ended elsewhere meanwhile (then the row already says what happened)."""
+        if not self._claim():
+            return
+        job = self.job
+        result = None
+        with Heartbeat(job.pk, job.request_id, self._on_cancel, self._on_lost) as beat:
+            self._heartbeat = beat
+            try:
+                with change_context(user=job.user, actor=f"job:{job.kind}",
+                                    request_id=job.request_id):
+                    result = self.run(**job.params)
+            except JobLost:
+                return
+            except JobCancelled:
+                job.status = Job.Status.CANCELLED
+                self.log(_("Cancelled."))
+            except Exception as exc:  # the job row must say what went wrong
+                job.status = Job.Status.FAILED
+                self.log(_("Failed: %(error)s") % {"error": exc})
+                self.log(traceback.format_exc(limit=5))
+            else:
+                job.status = Job.Status.COMPLETED
+                job.result = result
+                job.done = max(job.done, job.total)
+            finally:
+                self._heartbeat = None
         job.finished = timezone.now()
-        job.cancel_requested = self.should_stop()
-        job.save(update_fields=["status", "result", "done", "total", "finished", "log",
-                                "cancel_requested"])
+        job.cancel_requested = job.cancel_requested or self.should_stop()
+        Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING,
+                           request_id=job.request_id).update(
+            status=job.status, result=job.result, done=job.done, total=job.total,
+            finished=job.finished, log=job.log, cancel_requested=job.cancel_requested,
+            heartbeat=job.finished)

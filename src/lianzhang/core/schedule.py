@@ -5,13 +5,15 @@ Apps register a job runner with a period; `run_due()` enqueues every registered 
 whose period has no job of its kind yet. The Job table is the record of what ran, so
 restarts, several web processes and a cron entry (`lianzhang run_periodic`) all agree:
 a period gets one job. `lianzhang serve` calls `run_due()` from a thread every few
-minutes; in production mode cron or a systemd timer runs `lianzhang run_periodic`."""
+minutes; in production mode cron or a systemd timer runs `lianzhang run_periodic`.
+The same thread reaps the jobs of dead workers every few seconds (`core.reaper`)."""
 
 from __future__ import annotations
 
 import datetime
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,22 +80,35 @@ def run_due(now: datetime.datetime | None = None) -> list[str]:
     return started
 
 
-def start_scheduler(interval: float = 300.0) -> threading.Thread:
-    """A daemon thread calling `run_due()` now and every `interval` seconds."""
+def start_scheduler(interval: float = 300.0, reap_interval: float | None = None
+                    ) -> threading.Thread:
+    """A daemon thread calling `run_due()` now and every `interval` seconds, and
+    reaping the jobs of dead workers (`core.reaper`) every `reap_interval` seconds
+    (default a third of JOB_STALE_SECONDS, at most 10 s)."""
+    from django.conf import settings
+    from django.db import connection
+
+    from .reaper import reap_jobs
+
+    reap_interval = reap_interval or min(10.0, settings.JOB_STALE_SECONDS / 3)
     stop = threading.Event()
 
     def loop() -> None:
+        next_due = 0.0
         while not stop.is_set():
             try:
-                for kind in run_due():
-                    logger.info("periodic job enqueued: %s", kind)
+                for job in reap_jobs():
+                    logger.warning("job %s ended after its worker was lost: %s", job.pk,
+                                   job.status)
+                if time.monotonic() >= next_due:
+                    next_due = time.monotonic() + interval
+                    for kind in run_due():
+                        logger.info("periodic job enqueued: %s", kind)
             except Exception:  # a failing check must not stop the next one
                 logger.exception("periodic job check failed")
             finally:
-                from django.db import connection
-
                 connection.close()  # this thread's connection; a new one next time
-            stop.wait(interval)
+            stop.wait(min(reap_interval, interval))
 
     thread = threading.Thread(target=loop, name="lianzhang-scheduler", daemon=True)
     thread.stop = stop  # type: ignore[attr-defined]

@@ -56,6 +56,8 @@ class SnapshotJob(JobRunner):
     kind = "dashboards.snapshot"
     name = gettext_lazy("Chain snapshots")
     result_labels = {"chains": gettext_lazy("Chains"), "as_of": gettext_lazy("Snapshot date")}
+    # A snapshot of a chain and date is refreshed, not added: running again is safe.
+    requeue_when_orphaned = True
 
     def run(self, as_of: str | None = None) -> dict[str, Any]:
         date = datetime.date.fromisoformat(as_of) if as_of else today()

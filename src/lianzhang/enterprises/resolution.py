@@ -75,6 +75,7 @@ class RegistryIndex:
         qs = queryset if queryset is not None else Enterprise.objects.all()
         self.resolver = Resolver(_records(qs))
         self.names: dict[str, str] = {}
+        self.usccs: dict[str, str] = {}  # firm id → USCC, of the firms added
         # Firms added during an import: found exactly (USCC, normalised name) and by
         # a cheap incremental core-name index (no engine index rebuilt per batch, which
         # made long imports quadratic).
@@ -85,6 +86,7 @@ class RegistryIndex:
         self.names[normalize_name(firm.name)] = str(firm.pk)
         if firm.uscc:
             self.names["uscc:" + firm.uscc] = str(firm.pk)
+            self.usccs[str(firm.pk)] = firm.uscc
         self.added.add(firm.pk, firm.name)
 
     def resolve(self, name: str, uscc: str | None = None) -> Match:
@@ -93,14 +95,20 @@ class RegistryIndex:
         if uscc and ("uscc:" + uscc) in self.names:
             return Match(CONFIDENT, int(self.names["uscc:" + uscc]), 1.0, [])
         key = normalize_name(name)
-        if key in self.names:
+        # An added firm of the same name but another USCC is another firm: the row's
+        # USCC may well be a registered firm's (the resolver below finds it).
+        if key in self.names and not (uscc and self.usccs.get(self.names[key], uscc) != uscc):
             return Match(CONFIDENT, int(self.names[key]), 1.0, [])
         decision: Decision = self.resolver.best(name, uscc or None)
         candidates = [{"id": int(c.id), "score": c.score, "reasons": c.reasons,
                        "name": c.matched_name} for c in decision.candidates][:5]
         firm_id = int(decision.id) if decision.id else None
         status = decision.status
-        if status != NONE and not any(USCC_REASON in c["reasons"] for c in candidates[:1]):
+        by_uscc = any(USCC_REASON in c["reasons"] for c in candidates[:1])
+        if by_uscc and status == CONFIDENT:
+            # The same USCC is the same firm: look-alikes added by this import are others.
+            return Match(status, firm_id, decision.score, candidates)
+        if status != NONE and not by_uscc:
             status, firm_id, candidates = _guard(name, status, firm_id, candidates)
         # Firms updated by earlier rows are in both indexes: count each firm once.
         known = {c["id"] for c in candidates}

@@ -24,6 +24,19 @@ class MappingJob(JobRunner):
     kind = "mapping.run"
     name = gettext_lazy("Chain mapping run")
     result_labels = RUN_STAT_LABELS
+    # All link changes are written in one transaction at the end: a run whose worker
+    # died wrote nothing, and running it again computes the same links.
+    requeue_when_orphaned = True
+
+    @classmethod
+    def abandoned(cls, job: Any) -> list[str]:
+        """The run row of a job that will not finish must not stay "running"."""
+        run = MappingRun.objects.filter(pk=job.params.get("run_id")).first()
+        if run is not None and run.status in (RunStatus.PENDING, RunStatus.RUNNING):
+            run.status = (RunStatus.CANCELLED if job.status == "cancelled"
+                          else RunStatus.FAILED)
+            run.save()
+        return []
 
     def run(self, run_id: int) -> dict[str, Any]:
         run = MappingRun.objects.get(pk=run_id)

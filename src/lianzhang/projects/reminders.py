@@ -75,6 +75,9 @@ class ReportReminderJob(JobRunner):
     name = gettext_lazy("Monthly report reminders")
     result_labels = {"month": gettext_lazy("Month"),
                      "towns": gettext_lazy("Projects not submitted, by town")}
+    # It only lists; running it again is safe. (The lead reminders send e-mail and
+    # are not re-run: nobody should get the same reminder twice.)
+    requeue_when_orphaned = True
 
     def run(self, month: str = "", **_params: Any) -> dict[str, Any]:
         from django.utils import timezone

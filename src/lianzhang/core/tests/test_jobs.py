@@ -22,7 +22,9 @@ def rows(n, bad_at=None):
 
 @pytest.fixture
 def job_settings(tmp_path):
-    with override_settings(IMPORT_JOB_ROWS=5, UPLOAD_DIR=tmp_path):
+    # Chunks long enough for these small files to pass in one (test_import_chunks
+    # covers files that take several).
+    with override_settings(IMPORT_JOB_ROWS=5, UPLOAD_DIR=tmp_path, IMPORT_CHUNK_SECONDS=30):
         yield tmp_path
 
 
@@ -37,7 +39,7 @@ def test_it_runs_a_big_import_as_a_job_that_completes(world, job_settings):
     assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
     assert job.kind == "core.import" and job.user.username == "secretariat"
     assert job.status == Job.Status.COMPLETED, job.log
-    assert job.result == {"created": 12, "rows": 12}
+    assert job.result == {"created": 12, "updated": 0, "queued": 0, "rows": 12}
     assert (job.done, job.total) == (12, 12) and job.percent == 100
     assert Region.objects.filter(name__startswith="批量园区").count() == 12
     changes = ObjectChange.objects.filter(action="create", object_repr__startswith="批量园区")
@@ -129,3 +131,21 @@ def test_it_cancels_a_job_and_rolls_its_work_back(world):
     assert job.result is None
     assert live_state(job)["done"] == job.done
     before.assert_unchanged()
+
+
+def test_it_hands_a_checked_file_that_needs_several_transactions_to_a_job(world, tmp_path):
+    """A web request may be killed by its server's time-out with no one left to undo a
+    half-written file: it writes only what fits in one short transaction, and hands a
+    checked file that needs more to a job, which writes it (and could be undone)."""
+    client = client_for(world, "secretariat")
+    with override_settings(IMPORT_JOB_ROWS=1000, UPLOAD_DIR=tmp_path, IMPORT_CHUNK_SECONDS=0):
+        bad = post(client, csv_bytes(HEADER, rows(4, bad_at=3)))
+        assert bad.status_code == 400 and not Job.objects.exists()  # errors shown inline
+        response = post(client, csv_bytes(HEADER, rows(4)))
+    job = Job.objects.get()
+    assert response["Location"] == job.get_absolute_url()
+    assert job.params["checked"] is True and job.status == Job.Status.COMPLETED, job.log
+    assert "全部行校验通过" in job.log and "正在逐行校验" not in job.log
+    created = ObjectChange.objects.filter(action="create", object_repr__startswith="批量园区")
+    assert created.count() == 4 and {c.request_id for c in created} == {job.request_id}
+    assert not list(tmp_path.iterdir())

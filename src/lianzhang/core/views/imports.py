@@ -1,10 +1,10 @@
-"""The bulk import page: upload, preview (dry run), commit; big files run as a job."""
+"""The bulk import page: upload, preview (dry run), commit; big files — and any file
+that cannot be written in one short transaction — run as a job."""
 
 from __future__ import annotations
 
 import uuid
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -12,44 +12,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from ..exporter import export_columns
 from ..forms import ImportUploadForm
-from ..importer import ImportResult, import_file, run_import
-from ..jobs import JobRunner, register_runner
+from ..import_jobs import ImportJob
+from ..importer import ImportResult, run_import
 from ..permissions import user_can
-from ..registry import get_object_type
 from ..tabular import TableError, read_table
 from .generic import BaseObjectView
 
 __all__ = ["BulkImportView", "ImportJob"]
-
-
-@register_runner
-class ImportJob(JobRunner):
-    """A large import run in the background; the same all-or-nothing rules apply."""
-
-    kind = "core.import"
-    name = gettext_lazy("Bulk import")
-    result_labels = {"rows": gettext_lazy("Rows read"),
-                     "created": gettext_lazy("Objects created")}
-
-    def run(self, object_type: str, path: str, filename: str) -> dict[str, Any]:
-        file_path = Path(path)
-        try:
-            data = file_path.read_bytes()
-            result = import_file(get_object_type(object_type), self.job.user, filename, data,
-                                 dry_run=False, progress=self.progress)
-        finally:
-            file_path.unlink(missing_ok=True)
-        for error in result.errors[:200]:
-            self.log(error)
-        if result.errors:
-            raise RuntimeError(_("%(count)d error(s); nothing was written.") % {
-                "count": len(result.errors)})
-        self.log(_("Created %(count)d object(s).") % {"count": len(result.created)})
-        return {"created": len(result.created), "rows": result.rows}
 
 
 class BulkImportView(BaseObjectView):
@@ -88,16 +60,28 @@ class BulkImportView(BaseObjectView):
         except TableError as exc:
             return self.render(request, form, ImportResult(errors=[str(exc)]), status=400)
         if not dry_run and len(table.rows) > settings.IMPORT_JOB_ROWS:
-            settings.UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
-            path = settings.UPLOAD_DIR / f"{uuid.uuid4().hex}-{Path(upload.name).name}"
-            path.write_bytes(data)
-            job = ImportJob.enqueue(request.user, name=_("Import %(type)s: %(file)s") % {
-                "type": self.object_type.verbose_name_plural(), "file": upload.name},
-                object_type=self.object_type.key(), path=str(path), filename=upload.name)
-            return redirect(job.get_absolute_url())
-        result = run_import(self.object_type, request.user, table, dry_run)
+            return self.start_job(request, upload.name, data)
+        # A request may be killed by its server's time-out, leaving no one to undo a
+        # half-written file: here a file is written only in one short transaction;
+        # one that needs more runs as a job (which can be undone if it dies).
+        result = run_import(self.object_type, request.user, table, dry_run,
+                            write_in_chunks=False)
+        if result.needs_job:
+            return self.start_job(request, upload.name, data, checked=True)
         if result.ok and not dry_run:
             messages.success(request, _("Imported %(count)d object(s).") % {
                 "count": len(result.created)})
             return redirect(self.object_type.url_name("list"))
         return self.render(request, form, result, status=200 if result.ok else 400)
+
+    def start_job(self, request: HttpRequest, filename: str, data: bytes,
+                  checked: bool = False) -> HttpResponse:
+        """Save the upload and import it in the background; the job's page."""
+        settings.UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
+        path = settings.UPLOAD_DIR / f"{uuid.uuid4().hex}-{Path(filename).name}"
+        path.write_bytes(data)
+        job = ImportJob.enqueue(request.user, name=_("Import %(type)s: %(file)s") % {
+            "type": self.object_type.verbose_name_plural(), "file": filename},
+            object_type=self.object_type.key(), path=str(path), filename=filename,
+            checked=checked)
+        return redirect(job.get_absolute_url())

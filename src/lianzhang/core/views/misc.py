@@ -5,21 +5,26 @@ from __future__ import annotations
 import logging
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from ..audit_access import can_view_audit_log, can_view_change, visible_changes
 from ..filtersets import ObjectChangeFilterSet
+from ..job_explain import job_explanation
 from ..jobs import live_state, request_cancel, result_items
 from ..models import Job, ObjectChange
 from ..params import QueryForm, list_query, paginate, parse_query
 from ..permissions import firm_user_enterprises, is_system_admin
+from ..reaper import reap_job
 from ..tables import ObjectChangeTable
 from ..worker import worker_alive
 
@@ -110,6 +115,8 @@ def _job_for(request: HttpRequest, pk: int) -> Job:
     job = get_object_or_404(Job, pk=pk)
     if job.user_id != request.user.pk and not is_system_admin(request.user):
         raise PermissionDenied
+    # Looking at a job is one of the moments a dead worker's job is found and ended.
+    reap_job(job)
     return job
 
 
@@ -117,14 +124,22 @@ def job_list(request: HttpRequest) -> HttpResponse:
     """The user's own jobs (all jobs for administrators)."""
     jobs = Job.objects.all() if is_system_admin(request.user) else Job.objects.filter(
         user=request.user)
+    for job in jobs.filter(status=Job.Status.RUNNING):
+        reap_job(job)
     return render(request, "core/job_list.html", {"jobs": jobs.select_related("user")[:100]})
+
+
+def _job_context(request: HttpRequest, job: Job) -> dict:
+    return {"job": job, "live": live_state(job), "result": result_items(job),
+            "explanation": job_explanation(job),
+            "audit_url": f"{reverse('core:audit')}?request_id={job.request_id}"
+            if job.request_id and can_view_audit_log(request.user) else ""}
 
 
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The job page with a live progress bar."""
     job = _job_for(request, pk)
-    return render(request, "core/job.html", {"job": job, "live": live_state(job),
-                                             "result": result_items(job)})
+    return render(request, "core/job.html", _job_context(request, job))
 
 
 class ProgressQuery(QueryForm):
@@ -140,9 +155,9 @@ def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_for(request, pk)
     live = live_state(job)
     if request.headers.get("Accept", "").startswith("application/json"):
-        return JsonResponse({"status": job.status, **live, "result": job.result})
-    response = render(request, "core/job_progress.html",
-                      {"job": job, "live": live, "result": result_items(job)})
+        return JsonResponse({"status": job.status, **live, "result": job.result,
+                             "outcome": job.outcome, "explanation": job_explanation(job)})
+    response = render(request, "core/job_progress.html", _job_context(request, job))
     poll = parse_query(request, ProgressQuery)["poll"]
     if job.is_finished and poll and request.headers.get("HX-Request"):
         response["HX-Refresh"] = "true"
@@ -151,7 +166,15 @@ def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def job_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    """Ask a running job to stop; its transaction rolls back, nothing half-written."""
+    """Cancel a job in any state: a pending one (or one whose worker died) ends now; a
+    running one stops at its next step and rolls back or undoes what it wrote."""
     job = _job_for(request, pk)
-    request_cancel(job)
+    outcome = request_cancel(job)
+    if outcome == "cancelled":
+        messages.success(request, _("The job was cancelled."))
+    elif outcome == "requested":
+        messages.info(request, _("Cancelling: the job stops at its next step and undoes "
+                                 "what it wrote."))
+    else:
+        messages.warning(request, _("The job had already ended; nothing to cancel."))
     return redirect(job.get_absolute_url())

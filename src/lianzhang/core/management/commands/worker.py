@@ -1,10 +1,10 @@
-"""`lianzhang worker`: django-tasks-db's `db_worker` (same options) plus a heartbeat for
-`/healthz`, and, under `lianzhang serve`, an end when serve is gone."""
+"""`lianzhang worker`: core's `db_worker` (django-tasks-db's worker that also ends the
+jobs of dead workers; same options) plus a process heartbeat for `/healthz`, and,
+under `lianzhang serve`, an end when serve is gone."""
 
 from __future__ import annotations
 
-from django_tasks_db.management.commands import db_worker
-
+from lianzhang.core.management.commands import db_worker
 from lianzhang.core.supervisor import watch_parent
 from lianzhang.core.worker import start_heartbeat
 
