@@ -273,10 +273,26 @@ class MoveForm(forms.Form):
     investment = forms.DecimalField(required=False, min_value=0, max_digits=16,
                                     decimal_places=2,
                                     label=gettext_lazy("total investment (10k yuan)"))
+    # The real dates of stages a move passes over (签约 cannot be passed over: 落地
+    # needs a signing first); without them a jump is refused.
+    date_contact = forms.DateField(required=False, label=gettext_lazy("date contacted"),
+                                   widget=forms.DateInput(attrs={"type": "date"}))
+    date_visit = forms.DateField(required=False, label=gettext_lazy("date of the site visit"),
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+    date_negotiation = forms.DateField(required=False,
+                                       label=gettext_lazy("date negotiation began"),
+                                       widget=forms.DateInput(attrs={"type": "date"}))
     # The lead's revision on the page or card: a move made on a stale board is refused.
     revision = RevisionField()
+
+    SKIPPABLE = ("contact", "visit", "negotiation")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["date"].initial = timezone.localdate()
         style_widgets(self)
+
+    def skipped_dates(self) -> dict[str, Any]:
+        """Stage → the date given for it, for the stages a jump passes over."""
+        return {s: self.cleaned_data[f"date_{s}"] for s in self.SKIPPABLE
+                if self.cleaned_data.get(f"date_{s}")}

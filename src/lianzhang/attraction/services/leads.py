@@ -5,9 +5,13 @@ Rules (each refused with a message, nothing written):
   side stage, "earlier" means before the stage the lead was in when it left the line);
 - signing needs the investment amount (the lead's total investment, or given now);
 - 落地 only after 签约;
-- a stage change cannot be dated before the lead's previous one.
-Stages may be skipped forward (a firm can sign at its first meeting). Every change is a
-`LeadStageChange` row plus the lead's own audited save, in one transaction."""
+- a stage change cannot be dated before the lead's previous one;
+- stages are not jumped over: moving forward past live stages the lead never reached
+  (线索 → 签约) needs the real date of each skipped stage, recorded as its own change,
+  so the funnel and cycle times never count a stage that did not happen or stamp first
+  contact with the signing day.
+Every change is a `LeadStageChange` row plus the lead's own audited save, in one
+transaction."""
 
 from __future__ import annotations
 
@@ -23,7 +27,8 @@ from django.utils.translation import gettext as _
 from ..choices import LIVE_STAGES, SIDE_STAGES, LeadStage
 from ..models import Lead, LeadStageChange
 
-__all__ = ["LeadMoveError", "move", "last_live_stage", "is_backwards", "stage_label"]
+__all__ = ["LeadMoveError", "move", "last_live_stage", "is_backwards", "stage_label",
+           "skipped_stages"]
 
 
 class LeadMoveError(ValidationError):
@@ -51,6 +56,44 @@ def is_backwards(lead: Lead, to: str) -> bool:
     return LIVE_STAGES.index(to) < LIVE_STAGES.index(last_live_stage(lead))
 
 
+def skipped_stages(lead: Lead, to: str) -> list[str]:
+    """Live stages between the lead's stage (or the one it left the line from) and `to`
+    that the lead never reached: moving to `to` jumps over them."""
+    if to not in LIVE_STAGES:
+        return []
+    start, end = LIVE_STAGES.index(last_live_stage(lead)), LIVE_STAGES.index(to)
+    if end <= start + 1:
+        return []
+    reached = set(lead.stage_changes.values_list("to_stage", flat=True)) if lead.pk else set()
+    return [s for s in LIVE_STAGES[start + 1:end] if s not in reached]
+
+
+def _check_skipped(lead: Lead, to: str, on: datetime.date,
+                   dates: dict[str, datetime.date]) -> list[tuple[str, datetime.date]]:
+    """The skipped stages with their dates, in order; refuses a jump without them."""
+    skipped = skipped_stages(lead, to)
+    missing = [s for s in skipped if not dates.get(s)]
+    if missing:
+        raise LeadMoveError(_(
+            "A lead moves through the stages in order: it cannot jump from %(current)s to "
+            "%(stage)s. Move it one stage at a time, or give the real date of each skipped "
+            "stage (%(skipped)s).") % {
+                "current": stage_label(last_live_stage(lead)), "stage": stage_label(to),
+                "skipped": "、".join(stage_label(s) for s in missing)})
+    steps = [(s, dates[s]) for s in skipped]
+    previous = lead.stage_changes.order_by("-date", "-pk").first() if lead.pk else None
+    floor = (previous.to_stage, previous.date) if previous is not None else None
+    for stage, when in steps + [(to, on)]:
+        if floor is not None and when < floor[1]:
+            raise LeadMoveError(_(
+                "The dates must follow the stages in order: %(stage)s (%(date)s) is before "
+                "%(before)s (%(previous)s).") % {
+                    "stage": stage_label(stage), "date": when.isoformat(),
+                    "before": stage_label(floor[0]), "previous": floor[1].isoformat()})
+        floor = (stage, when)
+    return steps
+
+
 def _check(lead: Lead, to: str, reason: str, on: datetime.date) -> None:
     if to not in LeadStage.values:
         raise LeadMoveError(_("“%(stage)s” is not a lead stage.") % {"stage": to})
@@ -75,12 +118,15 @@ def _check(lead: Lead, to: str, reason: str, on: datetime.date) -> None:
 
 @transaction.atomic
 def move(lead: Lead, to: str, user: Any = None, reason: str = "",
-         on: datetime.date | None = None, investment: Decimal | None = None) -> LeadStageChange:
+         on: datetime.date | None = None, investment: Decimal | None = None,
+         skipped: dict[str, datetime.date] | None = None) -> LeadStageChange:
     """Move `lead` to stage `to` on date `on` (today by default); `investment` (万元)
-    sets the total investment when signing. Raises LeadMoveError."""
+    sets the total investment when signing; `skipped` gives the real date of each live
+    stage the move passes over (each becomes its own change). Raises LeadMoveError."""
     reason = (reason or "").strip()
     on = on or timezone.localdate()
     _check(lead, to, reason, on)
+    steps = _check_skipped(lead, to, on, skipped or {})
     if to == LeadStage.SIGNED:
         if investment is not None:
             if investment <= 0:
@@ -89,11 +135,19 @@ def move(lead: Lead, to: str, user: Any = None, reason: str = "",
         if not lead.total_investment:
             raise LeadMoveError(_(
                 "Signing needs the investment amount: enter the total investment first."))
+    who = user if getattr(user, "pk", None) else None
+    from_stage = lead.stage
+    for stage, when in steps:  # the stages passed over, each on its real date
+        LeadStageChange.objects.create(
+            lead=lead, from_stage=from_stage, to_stage=stage, date=when, user=who,
+            reason=_("Date given when the lead was moved on to %(stage)s.") % {
+                "stage": stage_label(to)})
+        from_stage = stage
     change = LeadStageChange.objects.create(
-        lead=lead, from_stage=lead.stage, to_stage=to, date=on, reason=reason,
-        user=user if getattr(user, "pk", None) else None)
+        lead=lead, from_stage=from_stage, to_stage=to, date=on, reason=reason, user=who)
     if to in LIVE_STAGES and LIVE_STAGES.index(to) >= LIVE_STAGES.index(LeadStage.CONTACT):
-        lead.first_contact_on = lead.first_contact_on or on
+        # First contact is the day the lead reached 接洽, not the day of a later stage.
+        lead.first_contact_on = lead.first_contact_on or dict(steps).get(LeadStage.CONTACT, on)
     if to == LeadStage.SIGNED and lead.signed_on is None:
         lead.signed_on = on
     elif to in LIVE_STAGES and LIVE_STAGES.index(to) < LIVE_STAGES.index(LeadStage.SIGNED):

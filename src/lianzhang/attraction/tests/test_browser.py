@@ -33,12 +33,21 @@ def test_it_moves_leads_by_drag_and_drop_under_the_servers_rules(world, browser_
     page.wait_for_selector(f".lz-col[data-stage='contact'] {card}")
     assert Lead.objects.get(pk=lead.pk).stage == "contact"
 
-    _drag(page, lead, "signed", answer="0")  # refused by the server: amount must be > 0
+    _drag(page, lead, "signed", answer="5000")  # a jump over 考察 and 洽谈: refused
     error = page.locator("#lz-board-error")
     error.wait_for()
-    assert "大于" in error.inner_text() or "greater" in error.inner_text()
+    assert "不能从接洽直接跳到签约" in error.inner_text()
     assert page.locator(f".lz-col[data-stage='contact'] {card}").count() == 1
     assert Lead.objects.get(pk=lead.pk).stage == "contact"
+    assert LeadStageChange.objects.filter(lead=lead).exclude(to_stage="contact").count() == 0
+
+    for stage in ("visit", "negotiation"):  # one stage at a time
+        _drag(page, lead, stage)
+        page.wait_for_selector(f".lz-col[data-stage='{stage}'] {card}")
+    _drag(page, lead, "signed", answer="0")  # refused by the server: amount must be > 0
+    page.wait_for_function("""() => /大于|greater/.test(
+        document.querySelector("#lz-board-error").innerText)""", timeout=5000)
+    assert page.locator(f".lz-col[data-stage='negotiation'] {card}").count() == 1
     assert LeadStageChange.objects.filter(lead=lead, to_stage="signed").count() == 0
 
     _drag(page, lead, "signed", answer="5000")

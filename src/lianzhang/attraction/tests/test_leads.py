@@ -26,6 +26,9 @@ from lianzhang.enterprises.models import Enterprise
 
 from .helpers import day, leaf, make_lead, outside_firm
 
+#: Real dates of 接洽 and 考察 for tests that move a new lead straight to 洽谈.
+PASSED = {"contact": day(2, 20), "visit": day(2, 25)}
+
 
 def snapshot():
     return Snapshot(Lead, LeadStageChange, LeadActivity, DuplicateFlag, Enterprise)
@@ -35,7 +38,8 @@ def test_it_moves_a_lead_along_the_line_and_logs_every_change(world):
     lead = make_lead(world.town_a, world.chain_a, 1)
     user = world.user("town_a")
     move(lead, "contact", user, on=day(3, 1))
-    move(lead, "negotiation", user, on=day(3, 10))  # 考察 skipped: allowed forward
+    # 考察 passed over: allowed only with its real date, recorded as its own change
+    move(lead, "negotiation", user, on=day(3, 10), skipped={"visit": day(3, 6)})
     move(lead, "signed", user, on=day(4, 14), investment=Decimal("80000"))
     move(lead, "landed", user, on=day(6, 1))
     lead.refresh_from_db()
@@ -43,17 +47,18 @@ def test_it_moves_a_lead_along_the_line_and_logs_every_change(world):
                                                                    day(4, 14))
     assert lead.total_investment == Decimal("80000")
     steps = list(lead.stage_changes.values_list("from_stage", "to_stage", "date"))
-    assert steps == [("lead", "contact", day(3, 1)), ("contact", "negotiation", day(3, 10)),
+    assert steps == [("lead", "contact", day(3, 1)), ("contact", "visit", day(3, 6)),
+                     ("visit", "negotiation", day(3, 10)),
                      ("negotiation", "signed", day(4, 14)), ("signed", "landed", day(6, 1))]
     from lianzhang.core.models import ObjectChange
 
     assert ObjectChange.objects.filter(content_type__model="leadstagechange",
-                                       action="create").count() == 4
+                                       action="create").count() == 5
 
 
 def test_it_refuses_moving_back_without_a_reason_and_writes_nothing(world):
     lead = make_lead(world.town_a, world.chain_a, 1)
-    move(lead, "negotiation", on=day(3, 1))
+    move(lead, "negotiation", on=day(3, 1), skipped=PASSED)
     snap = snapshot()
     with pytest.raises(LeadMoveError) as refused:
         move(lead, "contact", on=day(3, 2))
@@ -78,7 +83,7 @@ def test_it_refuses_moving_back_without_a_reason_and_writes_nothing(world):
 
 def test_it_refuses_signing_without_an_investment_amount(world):
     lead = make_lead(world.town_a, world.chain_a, 1)
-    move(lead, "negotiation", on=day(3, 1))
+    move(lead, "negotiation", on=day(3, 1), skipped=PASSED)
     snap = snapshot()
     with pytest.raises(LeadMoveError) as refused:
         move(lead, "signed", on=day(3, 2))
@@ -182,7 +187,7 @@ def test_it_lists_overdue_leads_and_reminds_their_owners(world, settings):
 
 def test_it_counts_a_signing_for_the_first_event_where_it_was_signed_once(world):
     lead = make_lead(world.town_a, world.chain_a, 1, total_investment=Decimal("5000"))
-    move(lead, "signed", on=day(5, 1))
+    move(lead, "signed", on=day(5, 1), skipped=PASSED | {"negotiation": day(4, 1)})
     expo = Event.objects.create(name="家电博览会", kind="exhibition", date=day(5, 1))
     fair = Event.objects.create(name="秋季招商会", kind="investment", date=day(9, 1))
     for event in (fair, expo):

@@ -67,12 +67,14 @@ def test_it_agrees_with_an_independent_funnel_and_cycle_computation(world):
     plans = [  # (owner, chain, town, [(stage, date)])
         (alice, world.chain_a, world.town_a, [("contact", day(1, 3)), ("visit", day(1, 9)),
                                               ("negotiation", day(2, 1)), ("signed", day(2, 27))]),
-        (alice, world.chain_a, world.town_a, [("contact", day(1, 6)), ("negotiation", day(3, 1)),
-                                              ("signed", day(3, 16)), ("landed", day(5, 1))]),
+        (alice, world.chain_a, world.town_a, [("contact", day(1, 6)), ("visit", day(2, 1)),
+                                              ("negotiation", day(3, 1)), ("signed", day(3, 16)),
+                                              ("landed", day(5, 1))]),
         (alice, world.chain_b, world.town_a, [("contact", day(2, 2)), ("visit", day(2, 20))]),
         (bob, world.chain_a, world.town_b, [("contact", day(2, 3)), ("dropped", day(2, 9))]),
         (bob, world.chain_b, world.town_b, [("on_hold", day(3, 1))]),
-        (bob, world.chain_b, world.town_b, [("signed", day(3, 31))]),
+        (bob, world.chain_b, world.town_b, [("contact", day(3, 20)), ("visit", day(3, 25)),
+                                            ("negotiation", day(3, 28)), ("signed", day(3, 31))]),
         (bob, world.chain_a, world.town_b, []),
     ]
     for n, (owner, chain, town, steps) in enumerate(plans, start=1):
@@ -98,12 +100,12 @@ def test_it_agrees_with_an_independent_funnel_and_cycle_computation(world):
                         "landed": 1}
     assert figures["funnel"].conversions["signed"] == pytest.approx(3 / 3)
     assert figures["funnel"].overall == pytest.approx(3 / 7)
-    assert figures["cycle"].days == tuple(sorted(days)) == (0, 55, 70)
+    assert figures["cycle"].days == tuple(sorted(days)) == (11, 55, 70)
     assert figures["cycle"].median == statistics.median(days)
     officer = {name: f for name, (f, _c) in figures["by_officer"].items()}
     assert officer[str(alice)].counts["signed"] == 2 and officer[str(bob)].counts["lead"] == 4
     chain = {name: c for name, (_f, c) in figures["by_chain"].items()}
-    assert chain[world.chain_a.name].days == (55, 70) and chain[world.chain_b.name].days == (0,)
+    assert chain[world.chain_a.name].days == (55, 70) and chain[world.chain_b.name].days == (11,)
     page = client_for(world, "secretariat").get(reverse("attraction:funnel")).content.decode()
     assert "data-funnel" in page and 'data-by="officer"' in page
     assert "vendor/echarts/echarts.min.js" in page

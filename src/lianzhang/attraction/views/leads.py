@@ -45,7 +45,7 @@ def lead_move(request: HttpRequest, pk: int) -> HttpResponse:
             with transaction.atomic():
                 check_revision(lead, data["revision"])  # the card was not stale
                 move(lead, data["stage"], request.user, data["reason"], data["date"],
-                     data["investment"])
+                     data["investment"], skipped=form.skipped_dates())
         except LeadMoveError as exc:
             error = " ".join(exc.messages)
         except StaleObjectError as exc:
