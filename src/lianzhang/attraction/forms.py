@@ -86,8 +86,10 @@ class LeadForm(ScopedModelForm):
                                    label=gettext_lazy("chain"))
     node = forms.ModelChoiceField(queryset=ChainNode.objects.all(), required=False,
                                   label=gettext_lazy("gap node"))
+    # Set by "create lead" from a recommendation, never typed: the page names the
+    # recommendation with a link instead of showing its id.
     recommendation = forms.ModelChoiceField(
-        queryset=Recommendation.objects.all(), required=False, widget=forms.TextInput,
+        queryset=Recommendation.objects.all(), required=False, widget=forms.HiddenInput,
         label=gettext_lazy("recommendation"))
 
     class Meta:

@@ -15,7 +15,7 @@ from lianzhang.mapping.choices import LinkStatus
 
 from ..choices import GapKind
 
-__all__ = ["GapNode", "gap_nodes", "latest_maps"]
+__all__ = ["GapNode", "gap_nodes", "gap_kind_of", "latest_maps"]
 
 
 @dataclass(frozen=True)
@@ -75,3 +75,12 @@ def gap_nodes(chain: Chain | None = None) -> list[GapNode]:
     leaves = _leaves(maps)
     found = _by_engine(chains, {n.pk: n for n in leaves})
     return found if found is not None else _by_links(leaves)
+
+
+def gap_kind_of(node: ChainNode) -> str:
+    """The node's gap kind (缺链 / 短板) as the gap list computes it; "other" when the
+    node is not a gap of its chain's latest published map (a lead may still target it)."""
+    for gap in gap_nodes(node.map.chain):
+        if gap.node.pk == node.pk:
+            return gap.kind
+    return GapKind.OTHER

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from lianzhang.chains.models import Chain, ChainNode
@@ -22,7 +23,7 @@ from ..choices import LeadSource, LeadStage
 from ..forms import LeadForm
 from ..jobs import start_batch
 from ..models import Lead, Recommendation
-from ..services.gaps import gap_nodes
+from ..services.gaps import gap_kind_of, gap_nodes
 from ..services.recommend import (
     FACTOR_LABELS,
     MATCH_LABELS,
@@ -141,14 +142,19 @@ def lead_from_recommendation(request: HttpRequest, pk: int) -> HttpResponse:
         towns = {t for a in user_assignments(request.user) for t in a.town_ids}
         initial = {"investor": rec.enterprise.name, "chain": rec.node.map.chain_id,
                    "node": rec.node_id, "recommendation": rec.pk,
+                   "gap_kind": gap_kind_of(rec.node),  # a 短板 node is not a 缺链 one
                    "source": LeadSource.RECOMMENDATION, "owner": request.user.pk,
                    "summary": _("%(firm)s for the gap %(node)s (recommended, rank %(rank)d)") % {
                        "firm": rec.enterprise.name, "node": rec.node.name, "rank": rec.rank}}
         if len(towns) == 1:  # a town officer's leads are their town's
             initial["town"] = towns.pop()
         form = LeadForm(initial=initial, instance=Lead(), user=request.user)
+    intro = format_html(_("From the recommendation of {firm} for {node} (rank {rank})."),
+                        firm=format_html('<a href="{}">{}</a>', rec.get_absolute_url(),
+                                         rec.enterprise.name),
+                        node=rec.node.name, rank=rec.rank)
     return render(request, "core/object_edit.html", {
-        "form": form, "object": Lead(), "model_meta": Lead._meta,
+        "form": form, "object": Lead(), "model_meta": Lead._meta, "intro": intro,
         "list_url": reverse("attraction:node_recommendations", args=[rec.node_id])},
         status=400 if form.is_bound else 200)
 
