@@ -56,8 +56,8 @@ def test_it_lets_a_town_submit_the_month_and_the_secretariat_approve_it(world, p
                                        object_repr__contains="2026年3月").count() == 2
     review = client_for(world, "secretariat")
     assert a1.name in review.get(f"/projects/review/?month={MONTH}").content.decode()
-    response = review.post(f"/projects/review/?month={MONTH}",
-                           {"action": "approve", "town": world.town_a.pk})
+    response = review.post(f"/projects/review/?month={MONTH}", {
+        "action": "approve", "town": world.town_a.pk, "confirm_town": "1", "count": "2"})
     assert response.status_code == 302
     report = ProgressReport.objects.get(project=a1, month=M)
     assert report.status == ReportStatus.APPROVED and str(report.approved_completed) == "120.50"
@@ -220,3 +220,30 @@ def test_it_sums_months_to_the_cent_and_shows_the_sums_so(world, projects):
     page = client_for(world, "town_a").get(f"/projects/monthly/?month={MONTH}").content.decode()
     row = page.split(f'data-project="{a1.pk}"', 1)[1].split("</tr>", 1)[0]
     assert "63728.97" in row and "63728.970" not in row
+
+
+def test_it_approves_a_whole_town_only_after_a_confirmation_naming_it(world, projects):
+    a1, a2, b1 = projects
+    for project in (a1, a2, b1):
+        make_report(project, M, 10, ReportStatus.SUBMITTED)
+    review = client_for(world, "secretariat")
+    url = f"/projects/review/?month={MONTH}"
+    snapshot = Snapshot(ProgressReport)
+    response = review.post(url, {"action": "approve", "town": world.town_a.pk})
+    refused(response, f"未勾选任何月报：此操作将审核通过{world.town_a}2026年3月全部 2 份", snapshot)
+    page = response.content.decode()
+    assert "data-confirm-town" in page and 'name="confirm_town" value="1"' in page
+    assert f"确认通过{world.town_a}全部 2 份月报" in page
+    # A confirmation for another number of reports (one submitted since) approves nothing.
+    refused(review.post(url, {"action": "approve", "town": world.town_a.pk,
+                              "confirm_town": "1", "count": "1"}), "未勾选任何月报", snapshot)
+    assert set(ProgressReport.objects.values_list("status", flat=True)) == {"submitted"}
+    response = review.post(url, {"action": "approve", "town": world.town_a.pk,
+                                 "confirm_town": "1", "count": "2"})
+    assert response.status_code == 302
+    status = dict(ProgressReport.objects.values_list("project_id", "status"))
+    assert status == {a1.pk: "approved", a2.pk: "approved", b1.pk: "submitted"}
+    # Ticked reports need no confirmation: the ticks are the choice.
+    assert review.post(url, {"action": "approve", "report": [
+        ProgressReport.objects.get(project=b1).pk]}).status_code == 302
+    assert ProgressReport.objects.get(project=b1).status == "approved"

@@ -28,7 +28,8 @@ from ..reporting import approve, approve_amendment, is_reviewer, return_reports
 __all__ = ["review", "transition"]
 
 
-def _render(request: HttpRequest, month, error: str = "", status: int = 200) -> HttpResponse:
+def _render(request: HttpRequest, month, error: str = "", status: int = 200,
+            confirm: dict | None = None) -> HttpResponse:
     reports = (ProgressReport.objects.restrict(request.user, "view")
                .filter(month=month, status=ReportStatus.SUBMITTED)
                .select_related("project", "project__town").order_by("project__town__code",
@@ -45,7 +46,7 @@ def _render(request: HttpRequest, month, error: str = "", status: int = 200) -> 
         "month": month, "month_text": month_label(month), "by_town": by_town,
         "amendments": amendments, "missing": missing, "due": due_date(month),
         "prev_month": add_months(month, -1), "next_month": add_months(month, 1),
-        "error": error, "reviewer": reviewer}, status=status)
+        "error": error, "reviewer": reviewer, "confirm": confirm}, status=status)
 
 
 class MonthQuery(QueryForm):
@@ -80,6 +81,8 @@ def review(request: HttpRequest) -> HttpResponse:
             reports = list(chosen)
             if not reports:
                 raise ValidationError(_("Choose the reports to review."))
+            if action == "approve" and not ids and not _town_confirmed(request, reports):
+                return _confirm_town(request, month, reports)
             if action == "approve":
                 count = approve(request.user, reports)
             elif action == "return":
@@ -93,6 +96,24 @@ def review(request: HttpRequest) -> HttpResponse:
     messages.success(request, _("%(month)s: %(count)d decided.") % {
         "month": month_label(month), "count": count})
     return redirect(reverse("projects:review") + f"?month={month:%Y-%m}")
+
+
+def _town_confirmed(request: HttpRequest, reports: list[ProgressReport]) -> bool:
+    """Whether the reviewer confirmed approving the whole town's batch, and the batch is
+    still the one they saw (a report submitted since would not have been confirmed)."""
+    return (request.POST.get("confirm_town") == "1"
+            and parse_id(request.POST.get("count")) == len(reports))
+
+
+def _confirm_town(request: HttpRequest, month, reports: list[ProgressReport]) -> HttpResponse:
+    """Nothing ticked: approving a town's whole batch is one click too easy, so the page
+    asks first, naming the town and the number of reports; nothing is approved."""
+    town = reports[0].project.town
+    error = _("Nothing is ticked: this would approve all %(count)d submitted reports of "
+              "%(town)s for %(month)s. Confirm below, or tick the reports to approve.") % {
+        "count": len(reports), "town": town, "month": month_label(month)}
+    return _render(request, month, error, status=400,
+                   confirm={"town": town, "count": len(reports)})
 
 
 @require_POST
