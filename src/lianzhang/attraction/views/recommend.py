@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from lianzhang.chains.models import Chain, ChainNode
 from lianzhang.core.params import IdField, QueryForm, parse_query
-from lianzhang.core.permissions import allowed_for, scope_filter, user_assignments, user_can
+from lianzhang.core.permissions import allowed_for, user_assignments, user_can
 
 from ..choices import LeadSource, LeadStage
 from ..forms import LeadForm
@@ -41,23 +41,29 @@ class GapsQuery(QueryForm):
 
 
 def gaps(request: HttpRequest) -> HttpResponse:
-    """Gap nodes of the chains the user may see, with counts of saved recommendations
-    and leads; the batch button starts the job over all of them."""
+    """Gap nodes of the chains the user may see (one chain when chosen), with counts of
+    saved recommendations and leads; the batch button acts on the gaps listed, in the
+    chains whose recommendations the user may write, and says how many."""
     if not user_can(request.user, Recommendation, "view"):
         raise PermissionDenied
     chains = Chain.objects.restrict(request.user, "view")
     chain = chains.filter(pk=parse_query(request, GapsQuery)["chain"] or 0).first()
-    if request.method == "POST":
-        writable = _writable_chain_ids(request.user, chains)
-        if not writable or (chain is not None and chain.pk not in writable):
-            raise PermissionDenied
-        # Only the chains this user keeps: a chain's 专班 must not regenerate others'.
-        everything = scope_filter(request.user, Recommendation, "add") is None
-        job = start_batch(request.user, chain,
-                          chain_ids=None if everything or chain else sorted(writable))
-        return redirect("core:job", job.pk)
     items = gap_nodes(chain) if chain else [
         g for g in gap_nodes() if g.node.map.chain_id in set(chains.values_list("pk", flat=True))]
+    scope = _batch_scope(request.user, items)
+    if request.method == "POST":
+        if not scope:
+            if not _writable_chain_ids(request.user, chains) or (
+                    chain is not None and not allowed_for(
+                        request.user, Recommendation, "add", chain_id=chain.pk)):
+                raise PermissionDenied
+            messages.error(request, _("No gaps listed here are yours to recommend for: "
+                                      "nothing was started."))
+            return redirect(request.get_full_path())
+        # Only the chains listed that this user keeps: a chain's 专班 must not regenerate
+        # others', and nobody regenerates chains the page did not show.
+        job = start_batch(request.user, chain, chain_ids=None if chain else sorted(scope))
+        return redirect("core:job", job.pk)
     node_ids = [g.node.pk for g in items]
     recs = Counter(Recommendation.objects.restrict(request.user, "view").filter(
         node_id__in=node_ids, is_current=True).values_list("node_id", flat=True))
@@ -67,8 +73,16 @@ def gaps(request: HttpRequest) -> HttpResponse:
             for g in items]
     return render(request, "attraction/gaps.html", {
         "rows": rows, "chains": chains.filter(maps__status="published").distinct(),
-        "chain": chain, "can_run": bool(_writable_chain_ids(request.user, chains))
-        if chain is None else allowed_for(request.user, Recommendation, "add", chain_id=chain.pk)})
+        "chain": chain, "can_run": bool(scope), "batch_chains": len(scope),
+        "batch_nodes": sum(scope.values())})
+
+
+def _batch_scope(user: Any, items: list[Any]) -> dict[int, int]:
+    """Chain id → gap nodes listed, for the listed chains whose recommendations `user`
+    may write: what the batch button will recompute."""
+    counts = Counter(g.node.map.chain_id for g in items)
+    return {pk: n for pk, n in counts.items()
+            if allowed_for(user, Recommendation, "add", chain_id=pk)}
 
 
 def _writable_chain_ids(user: Any, chains: Any) -> set[int]:
