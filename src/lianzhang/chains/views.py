@@ -1,5 +1,6 @@
 """Chain pages: declared object types (chains, roster, masters, map versions, nodes)."""
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lianzhang.core.navigation import register_link
@@ -9,6 +10,7 @@ from . import filtersets as fs
 from . import forms
 from . import tables as tb
 from .api import serializers as sz
+from .choices import MapStatus
 from .models import Chain, ChainMaster, ChainNode, ChainRole, MapVersion
 
 __all__ = ["ChainType", "ChainRoleType", "ChainMasterType", "MapVersionType", "ChainNodeType"]
@@ -71,6 +73,16 @@ class ChainNodeType(ObjectType):
     table = tb.ChainNodeTable
     form = forms.ChainNodeForm
     serializer = sz.ChainNodeSerializer
+    locked_actions = "chains/node_locked_actions.html"
+
+    @staticmethod
+    def edit_refusal(node: ChainNode) -> str:
+        """A published map is a record: its nodes change through a new draft."""
+        if node.map.status == MapStatus.DRAFT:
+            return ""
+        return gettext("%(node)s belongs to a published map version, which cannot be "
+                       "edited: create a draft from this version and edit the node there.") % {
+            "node": node.name}
 
 for _order, _key in enumerate(["chains.chain", "chains.mapversion", "chains.chainnode",
                                "chains.chainmaster", "chains.chainrole"]):

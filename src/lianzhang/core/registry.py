@@ -50,6 +50,12 @@ class ObjectType:
     import_table_check: Any = None
     #: Optional ObjectViewSet subclass for the API (e.g. to start a job on create).
     viewset_base: Any = None
+    #: Optional staticmethod `(obj) -> str`: why this object cannot be changed on its
+    #: form ("" when it can). The detail page then hides 编辑 and includes
+    #: `locked_actions` instead, and the edit page refuses with that message.
+    edit_refusal: Any = None
+    #: Template of the actions offered instead of 编辑 when `edit_refusal` answers.
+    locked_actions: str = ""
 
     @classmethod
     def key(cls) -> str:

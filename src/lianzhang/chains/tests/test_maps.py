@@ -106,8 +106,9 @@ def test_it_refuses_every_in_place_edit_of_a_published_version(world, secretaria
         ChainNode(map=version, name="新节点", segment="upstream").save()
     message = "create a draft"
     response = secretariat.post(f"/chains/chainnodes/{node.pk}/edit/", {
-        "map": version.pk, "name": "压缩机总成", "segment": "upstream", "weight": 1})
-    assert response.status_code == 400
+        "map": version.pk, "name": "压缩机总成", "segment": "upstream", "weight": 1},
+        follow=True)  # back to the node's page, saying why and offering a new draft
+    assert any("不能直接编辑" in str(m) for m in response.context["messages"])
     api = api_for(world, "secretariat")
     response = api.patch(f"/api/chains/chainnodes/{node.pk}/", {"name": "压缩机总成"},
                          format="json", HTTP_ACCEPT_LANGUAGE="en")

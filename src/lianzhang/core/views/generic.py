@@ -28,6 +28,12 @@ __all__ = ["ObjectListView", "ObjectView", "ObjectChangeLogView", "ObjectEditVie
            "ObjectDeleteView", "BaseObjectView"]
 
 
+def edit_refusal(object_type: type[ObjectType], obj: Any) -> str:
+    """Why `obj` cannot be changed on its form ("" when it can)."""
+    check = object_type.edit_refusal
+    return str(check(obj) or "") if check is not None else ""
+
+
 class BaseObjectView(View):
     """Holds the object type and the permission helpers shared by the views."""
 
@@ -96,7 +102,7 @@ class ObjectView(BaseObjectView):
                     tab, tab_template = slug, template
         return render(request, "core/object.html", self.context(
             request, object=obj, tab=tab, tab_template=tab_template, fields=self.fields(obj),
-            **self.tab_context(request, obj)))
+            edit_refusal=edit_refusal(self.object_type, obj), **self.tab_context(request, obj)))
 
     def fields(self, obj: Any) -> list[tuple[str, Any]]:
         """(label, display value) pairs for the detail page."""
@@ -144,14 +150,27 @@ class ObjectEditView(BaseObjectView):
             return self.object_type.model()
         return get_object_or_404(self.queryset(request, "change"), pk=pk)
 
+    def refused(self, request: HttpRequest, obj: Any) -> HttpResponse | None:
+        """Back to the object's page with the reason when its type says the object
+        cannot be changed on this form (e.g. a node of a published map)."""
+        reason = edit_refusal(self.object_type, obj) if obj.pk else ""
+        if not reason:
+            return None
+        messages.error(request, reason)
+        return redirect(obj.get_absolute_url())
+
     def get(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
         obj = self.get_object(request, pk)
+        if (refused := self.refused(request, obj)) is not None:
+            return refused
         form = self.object_type.form(instance=obj, user=request.user)
         return render(request, "core/object_edit.html", self.context(
             request, object=obj, form=form))
 
     def post(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
         obj = self.get_object(request, pk)
+        if (refused := self.refused(request, obj)) is not None:
+            return refused
         action = "add" if pk is None else "change"
         form = self.object_type.form(request.POST, request.FILES, instance=obj, user=request.user)
         if form.is_valid():
