@@ -11,6 +11,7 @@ Every result carries `definition` (the formula used) and `basis` (the data used)
 Chinese so the UI can label each figure. Money is in 元.
 """
 
+from .attribution import DEF_SPLIT
 from .coverage import (
     DEF_COMPLETENESS,
     DEF_COVERED,
@@ -63,6 +64,7 @@ from .tables import (
     Link,
     Master,
     Node,
+    Product,
     SupplyTie,
     TownOutput,
     TownTotal,
@@ -74,7 +76,7 @@ from .towns import DEF_LQ, LQResult, TownLQ, location_quotients, town_outputs_fr
 
 __all__ = [
     # inputs and settings
-    "Node", "Link", "Firm", "Master", "Demand", "SupplyTie", "TownOutput", "TownTotal",
+    "Node", "Link", "Firm", "Product", "Master", "Demand", "SupplyTie", "TownOutput", "TownTotal",
     "GapSettings", "validate_settings", "coerce_rows", "format_amount", "LINK_STATUSES",
     # index
     "GapData", "index_tables",
@@ -95,4 +97,5 @@ __all__ = [
     # definitions (Chinese labels)
     "DEF_COVERED", "DEF_COMPLETENESS", "DEF_VALUE_RATE", "DEF_PROXY_RATE", "DEF_GAP",
     "DEF_COMMON_PARTS", "DEF_COMMON_SUPPLIERS", "DEF_LQ", "DEF_SHORTLIST", "DEF_OUTPUT",
+    "DEF_SPLIT",
 ]

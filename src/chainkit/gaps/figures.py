@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .attribution import DEF_SPLIT
 from .coverage import Completeness, SupportingRate, completeness, supporting_rate
 from .index import GapData
 from .status import GapResult, gap_status
@@ -11,7 +12,7 @@ from .tables import Id
 
 __all__ = ["ChainFigures", "chain_figures", "all_chain_figures", "DEF_OUTPUT"]
 
-DEF_OUTPUT = "链上本地产出 = Σ 本地挂链企业产出 × 该链节点挂链数 / 企业全部有效挂链数（企业产出按挂链节点均分）"
+DEF_OUTPUT = "链上本地产出 = Σ 本地挂链企业分配到该链各节点的产出（" + DEF_SPLIT + "）"
 
 
 @dataclass(frozen=True)

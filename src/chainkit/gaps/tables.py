@@ -17,6 +17,7 @@ __all__ = [
     "Node",
     "Link",
     "Firm",
+    "Product",
     "Master",
     "Demand",
     "SupplyTie",
@@ -43,7 +44,8 @@ class Node:
 
     `weight` is the BOM value share where known, else 1 (0 allowed: the node is
     listed but does not count towards completeness). `min_count` / `min_output`
-    override the settings' minimum local firm count / local output for 短板."""
+    override the settings' minimum local firm count / local output for 短板. `keywords`
+    tie a firm's products to the node when its output is split (see `attribution`)."""
 
     id: Id
     chain_id: Id
@@ -53,6 +55,7 @@ class Node:
     is_core: bool = False
     min_count: int | None = None
     min_output: float | None = None
+    keywords: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -78,6 +81,16 @@ class Firm:
     revenue: float | None = None
     rd_intensity: float | None = None
     tags: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class Product:
+    """A product of a firm with its share (0–1) of the firm's revenue; the shares split
+    the firm's output over the nodes it hangs on (see `index_tables`)."""
+
+    firm_id: Id
+    name: str
+    share: float
 
 
 @dataclass(slots=True)
@@ -128,7 +141,7 @@ class TownTotal:
 
 T = TypeVar("T")
 
-_ROW_LABELS = {Node: "节点", Link: "挂链", Firm: "企业", Master: "链主", Demand: "链主需求",
+_ROW_LABELS = {Node: "节点", Link: "挂链", Firm: "企业", Product: "产品", Master: "链主", Demand: "链主需求",
                SupplyTie: "供应关系", TownOutput: "镇街分链产出", TownTotal: "镇街总产出"}
 
 

@@ -119,15 +119,15 @@ def location_quotients(
 
 def town_outputs_from_links(data: GapData) -> tuple[list[TownOutput], list[TownTotal]]:
     """Derive LQ inputs from the registry when statistics are not loaded: a town's
-    output in a chain = Σ over its local firms of output × (qualifying links on the
-    chain's nodes / all qualifying links); its total = Σ output of its local firms."""
+    output in a chain = Σ over its local firms of their output attributed to the
+    chain's nodes (`GapData.attributed`); its total = Σ output of its local firms."""
     chain_of = {node_id: node.chain_id for node_id, node in data.nodes.items()}
     per_pair: dict[tuple[Id, Id], float] = defaultdict(float)
     for node_id, members in data.node_firms.items():
         chain = chain_of[node_id]
         for firm_id in members:
             town = data.firms[firm_id].town_id
-            per_pair[(town, chain)] += data.local_output[firm_id] / data.firm_links[firm_id]
+            per_pair[(town, chain)] += data.attributed(firm_id, node_id)
     totals: dict[Id, float] = defaultdict(float)
     for firm_id, output in data.local_output.items():
         totals[data.firms[firm_id].town_id] += output

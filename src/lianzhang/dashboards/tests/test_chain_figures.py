@@ -183,3 +183,21 @@ def test_it_shows_towns_side_by_side_and_a_town_page(world, chain_world):
     assert "九龙街道" in city and "胶西街道" in city
     town = client.get(reverse("dashboards:town", args=[world.town_a.pk])).content.decode()
     assert "data-lq" in town and "电机" in town
+
+
+def test_it_splits_a_firm_output_over_its_nodes_by_its_product_shares(world, chain_world):
+    from lianzhang.enterprises.models import Product
+    from lianzhang.mapping.models import NodeLink
+
+    haier, nodes = chain_world["firms"]["haier"], chain_world["nodes"]
+    NodeLink.objects.create(enterprise=haier, node=nodes["电机"])
+    Product.objects.create(enterprise=haier, name="冰箱", revenue_share="0.70")
+    Product.objects.create(enterprise=haier, name="变频电机", revenue_share="0.10")
+    Product.objects.create(enterprise=haier, name="售后服务")  # no share: not used
+    figures = chain_summary(world.chain_a)["figures"]
+    output = {g["name"]: g["local_output"] for g in figures["gaps"]["nodes"]}
+    # 海尔 5000万: 冰箱 70 % = 3500万 (not 2500 as an even split would give); 电机
+    # 800 + 200 + 10 % of 5000 = 1500万; 20 % of its output is on no linked node.
+    assert output["冰箱"] == pytest.approx(3500 * 10_000)
+    assert output["电机"] == pytest.approx(1500 * 10_000)
+    assert figures["output"] == pytest.approx((3500 + 1500 + 50) * 10_000)
