@@ -72,7 +72,14 @@ from .tables import (
     format_amount,
     validate_settings,
 )
-from .towns import DEF_LQ, LQResult, TownLQ, location_quotients, town_outputs_from_links
+from .towns import (
+    DEF_LQ,
+    SMALL_SAMPLE,
+    LQResult,
+    TownLQ,
+    location_quotients,
+    town_outputs_from_links,
+)
 
 __all__ = [
     # inputs and settings
@@ -88,7 +95,7 @@ __all__ = [
     "CommonPartsResult", "CommonSupplier", "CommonSuppliersResult", "common_parts",
     "common_suppliers",
     # towns
-    "TownLQ", "LQResult", "location_quotients", "town_outputs_from_links",
+    "TownLQ", "LQResult", "location_quotients", "town_outputs_from_links", "SMALL_SAMPLE",
     # shortlist
     "Factor", "ShortlistEntry", "Excluded", "ShortlistResult", "master_shortlist",
     "PILLAR", "EMERGING",

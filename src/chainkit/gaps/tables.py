@@ -196,6 +196,9 @@ class GapSettings:
       officially 50亿 for pillar and 10亿 for emerging chains.
     - weight_*: shortlist score weights (≥ 0, sum > 0); rd_intensity_cap: the R&D
       intensity (share) that earns the full R&D factor; tag_points: points per tag.
+    - lq_min_town_output / lq_min_city_output: a location quotient is given only when
+      the town's output in the chain and the city's are at least these (元); below,
+      a few firms make the ratio explode and it says 样本不足 instead.
     """
 
     auto_score_threshold: float = 0.8
@@ -210,6 +213,8 @@ class GapSettings:
     weight_tags: float = 0.1
     rd_intensity_cap: float = 0.05
     tag_points: Mapping[str, float] = field(default_factory=_default_tag_points)
+    lq_min_town_output: float = 1e8
+    lq_min_city_output: float = 1e9
 
     def __post_init__(self) -> None:
         """Refuse nonsense values with a Chinese message (InputError)."""
@@ -233,6 +238,8 @@ class GapSettings:
             total += _non_negative(name, "链主评分权重", getattr(self, name))
         if total <= 0:
             raise InputError("链主评分权重不能全为 0")
+        _non_negative("lq_min_town_output", "区位商镇街该链最低产出", self.lq_min_town_output)
+        _non_negative("lq_min_city_output", "区位商全市该链最低产出", self.lq_min_city_output)
         cap = _share("rd_intensity_cap", "研发强度满分线", self.rd_intensity_cap)
         if cap <= 0:
             raise InputError("研发强度满分线（rd_intensity_cap）须大于 0")

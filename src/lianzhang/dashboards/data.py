@@ -381,8 +381,11 @@ def _town_lqs() -> ck.LQResult:
             enterprise__status__in=ACTIVE_STATUSES).values_list("enterprise__town").annotate(
             s=Sum("output_value")).values_list("enterprise__town", "s"):
         totals[town] += float(value or 0) * WAN
+    cfg = data.settings
     return ck.location_quotients(outputs, [ck.TownTotal(t, v) for t, v in totals.items()],
-                                 chains=[c.pk for c in chains])
+                                 chains=[c.pk for c in chains],
+                                 min_town_output=cfg.lq_min_town_output,
+                                 min_city_output=cfg.lq_min_city_output)
 
 
 def today() -> datetime.date:

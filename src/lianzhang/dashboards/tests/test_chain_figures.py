@@ -68,6 +68,11 @@ def test_it_agrees_with_an_independent_sql_computation(world, chain_world):
     assert figures["supporting_rate"] == pytest.approx(rate)
 
 
+# The test world is tiny: bases of 100万 (town) and 5000万 (city) let its LQs through.
+SMALL_BASES = {"lq_min_town_output": 1e6, "lq_min_city_output": 5e7}
+
+
+@override_settings(LIANZHANG_GAP_SETTINGS=SMALL_BASES)
 def test_it_gives_the_main_town_the_highest_location_quotient(world, chain_world):
     lqs = {i.town_id: i.lq for i in town_lqs().for_chain(world.chain_a.pk)}
     # 九龙 (5850 of 5850) / city (6050 of 7050) = 1.165; 胶西 (200 of 1200) = 0.194
@@ -201,3 +206,19 @@ def test_it_splits_a_firm_output_over_its_nodes_by_its_product_shares(world, cha
     assert output["冰箱"] == pytest.approx(3500 * 10_000)
     assert output["电机"] == pytest.approx(1500 * 10_000)
     assert figures["output"] == pytest.approx((3500 + 1500 + 50) * 10_000)
+
+
+@override_settings(LIANZHANG_GAP_SETTINGS={"lq_min_town_output": 1e7, "lq_min_city_output": 5e7})
+def test_it_withholds_a_location_quotient_on_a_small_base_and_shows_the_bases(world, chain_world):
+    lqs = {i.town_id: i for i in town_lqs().for_chain(world.chain_a.pk)}
+    # 胶西's 200万 in the chain is under the 1000万 minimum: no ratio, the reason says so.
+    assert lqs[world.town_b.pk].lq is None and lqs[world.town_b.pk].small_sample
+    assert lqs[world.town_b.pk].reason == "样本不足：镇街该链产出 200万，低于 1000万"
+    assert lqs[world.town_a.pk].lq == pytest.approx((5850 / 5850) / (6050 / 7050))
+    client = _client(world)
+    town = client.get(reverse("dashboards:town", args=[world.town_b.pk])).content.decode()
+    assert "样本不足" in town and "data-lq-value" not in town
+    assert "镇街 0.02 / 全市 0.61，亿元" in town  # the bases beside the (missing) ratio
+    city = client.get(reverse("dashboards:city")).content.decode()
+    assert "1.17" in city and "镇街 0.59 / 全市 0.61，亿元" in city
+    assert "镇街该链产出不低于 1000万、全市该链产出不低于 5000万" in city
