@@ -35,7 +35,8 @@ __all__ = ["GapData", "index_tables"]
 class GapData:
     """The indexed tables for one year and one scope. Build with `index_tables`.
 
-    `local_output` holds exactly the local firms (active, town in scope) → output;
+    `local_output` holds exactly the local firms (active, town in scope) → output (0
+    when unknown); `with_output` those of them whose output figure is known;
     `node_firms` the local firms whose link qualifies (confirmed, or auto with score ≥
     threshold); `firm_links` how many qualifying links each local firm has;
     `firm_node_output` the output per linked node of the firms whose product revenue
@@ -51,6 +52,7 @@ class GapData:
     chain_leaves: dict[Id, list[Id]]
     firms: dict[Id, Firm]
     local_output: dict[Id, float]
+    with_output: set[Id]
     node_firms: dict[Id, set[Id]]
     node_confirmed: dict[Id, int]
     firm_links: dict[Id, int]
@@ -75,6 +77,12 @@ class GapData:
         """Local output on a node: each qualifying local firm's output split over its
         qualifying links (a firm's output is counted at most once in the city)."""
         return self.node_outputs.get(node_id, 0.0)
+
+    def output_known(self, firm_ids: Iterable[Id]) -> bool:
+        """True when at least one of the firms has a known output figure: a sum over
+        firms none of which reported one is no data, not zero."""
+        with_output = self.with_output
+        return any(firm_id in with_output for firm_id in firm_ids)
 
     def attributed(self, firm_id: Id, node_id: Id) -> float:
         """The part of a local firm's output on one of its linked nodes: by its product
@@ -146,11 +154,14 @@ def index_tables(
 
     firm_by_id: dict[Id, Firm] = {}
     local_output: dict[Id, float] = {}
+    with_output: set[Id] = set()
     for firm in coerce_rows(firms, Firm):
         firm_by_id[firm.id] = firm
         town = firm.town_id
         if firm.active and town is not None and (scope is None or town in scope):
             local_output[firm.id] = float(firm.output or 0.0)
+            if firm.output is not None:
+                with_output.add(firm.id)
 
     # The hot loop (a million links): one set.add per qualifying link, no tuples built.
     # Confirmed and auto firms go to separate sets so the UI can say how many are confirmed.
@@ -250,7 +261,7 @@ def index_tables(
     return GapData(
         settings=cfg, year=year, towns=scope, nodes=by_id, chains=chain_ids,
         chain_nodes=chain_nodes, chain_leaves=chain_leaves, firms=firm_by_id,
-        local_output=local_output, node_firms=node_firms, node_confirmed=node_confirmed,
+        local_output=local_output, with_output=with_output, node_firms=node_firms, node_confirmed=node_confirmed,
         firm_links=dict(firm_links), firm_node_output=firm_node_output, node_outputs=node_outputs,
         masters=dict(master_map), demands=dict(demand_map),
         ties_by_customer=dict(ties_by_customer),

@@ -71,12 +71,13 @@ class Link:
 @dataclass(slots=True)
 class Firm:
     """An enterprise. `town_id` None means outside the city; `output` is the year's
-    output value (元). Revenue, R&D intensity and tags feed the chain-master shortlist."""
+    output value (元), None when the firm reported none (no data, not zero). Revenue,
+    R&D intensity and tags feed the chain-master shortlist."""
 
     id: Id
     town_id: Id | None = None
     active: bool = True
-    output: float = 0.0
+    output: float | None = 0.0
     name: str = ""
     revenue: float | None = None
     rd_intensity: float | None = None

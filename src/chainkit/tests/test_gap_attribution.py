@@ -93,3 +93,23 @@ def test_it_uses_the_same_split_for_town_outputs():
 def test_it_refuses_a_share_outside_zero_to_one(share):
     with pytest.raises(InputError, match="营收占比须在 0 到 1 之间"):
         _haier(["washer"], [("洗衣机", share)])
+
+
+def test_it_says_no_data_not_zero_when_the_linked_firms_reported_no_output():
+    nodes = [Node("scenic", "tour", name="景区", is_core=True),
+             Node("hotel", "tour", name="酒店")]
+    firms = [Firm("a", town_id="t", output=None), Firm("b", town_id="t", output=None)]
+    data = index_tables(nodes, [Link("a", "hotel"), Link("b", "hotel")], firms)
+    figures = chain_figures(data, "tour")
+    assert figures.local_firms == 2 and figures.output is None
+    assert figures.output_reason == "链上 2 家本地企业均无产值数据"
+    # The proxy (0 of the core 景区 covered) would read 0 %: with no purchase and no
+    # output data the rate is no data either.
+    assert figures.supporting_rate is None and "暂无数据" in figures.supporting_reason
+    hotel = next(g for g in figures.gaps.nodes if g.node_id == "hotel")
+    assert hotel.output_known is False
+    # One firm reporting 0 makes the chain's 0 a figure again.
+    firms[1] = Firm("b", town_id="t", output=0.0)
+    data = index_tables(nodes, [Link("a", "hotel"), Link("b", "hotel")], firms)
+    figures = chain_figures(data, "tour")
+    assert figures.output == 0.0 and figures.supporting_rate == 0.0

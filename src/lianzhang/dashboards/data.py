@@ -251,11 +251,13 @@ def _firms_by_id(ids: set[int], year: int, detail_ids: set[int] | None) -> list[
             revenue *= WAN
         else:
             rd = None
+        # No figure stays None: a chain whose firms reported nothing has no data, not 0.
+        output = float(output) * WAN if output is not None else None
         detail = details.get(pk)
         if detail is None:
-            out.append(firm(pk, town, status in active, float(output or 0) * WAN, "", revenue, rd))
+            out.append(firm(pk, town, status in active, output, "", revenue, rd))
         else:
-            out.append(firm(pk, town, status in active, float(output or 0) * WAN, detail[0],
+            out.append(firm(pk, town, status in active, output, detail[0],
                             revenue, rd, tuple(compress(_TAG_LABELS, detail[1:]))))
     return out
 

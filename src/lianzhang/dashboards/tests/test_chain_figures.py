@@ -1,6 +1,7 @@
 """The chain page's figures against hand-computed values and an independent SQL query."""
 
 import io
+import re
 
 import pytest
 from django.core.checks import run_checks
@@ -222,3 +223,22 @@ def test_it_withholds_a_location_quotient_on_a_small_base_and_shows_the_bases(wo
     city = client.get(reverse("dashboards:city")).content.decode()
     assert "1.17" in city and "镇街 0.59 / 全市 0.61，亿元" in city
     assert "镇街该链产出不低于 1000万、全市该链产出不低于 5000万" in city
+
+
+def test_it_shows_no_data_not_zero_for_a_chain_whose_firms_reported_no_output(world, chain_world):
+    from lianzhang.enterprises.models import SupplyTie, YearlyFigure
+
+    linked = list(chain_world["firms"].values())
+    YearlyFigure.objects.filter(enterprise__in=linked).delete()  # 戊's 2024 figure stays
+    SupplyTie.objects.filter(customer__in=linked).delete()
+    figures = chain_summary(world.chain_a)["figures"]
+    assert figures["output"] is None and figures["supporting_rate"] is None
+    page = _client(world).get(reverse("dashboards:chain", args=[world.chain_a.pk])).content.decode()
+    for figure in ("supporting", "output"):  # the figure itself, not a 0 (亿元 / %)
+        cell = re.search(rf'data-figure="{figure}">(.*?)</div>', page, re.S).group(1)
+        assert "暂无数据" in cell and not re.search(r">\s*0\s*%?\s*<", cell)
+    assert "链上 4 家本地企业均无产值数据" in page
+    nodes = load_workbook(io.BytesIO(_client(world).get(reverse(
+        "dashboards:nodes_xlsx", args=[world.chain_a.pk])).content)).active
+    output = {r[0].value: r[6].value for r in nodes.iter_rows(min_row=2)}
+    assert output["电机"] == "暂无数据" and output["压缩机"] == 0  # 缺链: no firm, a true 0
