@@ -205,6 +205,8 @@ def test_it_splits_a_firm_output_over_its_nodes_by_its_product_shares(world, cha
     # 海尔 5000万: 冰箱 70 % = 3500万 (not 2500 as an even split would give); 电机
     # 800 + 200 + 10 % of 5000 = 1500万; 20 % of its output is on no linked node.
     assert output["冰箱"] == pytest.approx(3500 * 10_000)
+    page = _client(world).get(reverse("dashboards:chain", args=[world.chain_a.pk])).content.decode()
+    assert re.search(r'data-figure="output">\s*0\.51\s*<', page)  # 0.5050亿, not a rounded "1"
     assert output["电机"] == pytest.approx(1500 * 10_000)
     assert figures["output"] == pytest.approx((3500 + 1500 + 50) * 10_000)
 
