@@ -11,6 +11,7 @@ Every result carries `definition` (the formula used) and `basis` (the data used)
 Chinese so the UI can label each figure. Money is in 元.
 """
 
+from .attribution import DEF_SPLIT
 from .coverage import (
     DEF_COMPLETENESS,
     DEF_COVERED,
@@ -63,6 +64,7 @@ from .tables import (
     Link,
     Master,
     Node,
+    Product,
     SupplyTie,
     TownOutput,
     TownTotal,
@@ -70,11 +72,18 @@ from .tables import (
     format_amount,
     validate_settings,
 )
-from .towns import DEF_LQ, LQResult, TownLQ, location_quotients, town_outputs_from_links
+from .towns import (
+    DEF_LQ,
+    SMALL_SAMPLE,
+    LQResult,
+    TownLQ,
+    location_quotients,
+    town_outputs_from_links,
+)
 
 __all__ = [
     # inputs and settings
-    "Node", "Link", "Firm", "Master", "Demand", "SupplyTie", "TownOutput", "TownTotal",
+    "Node", "Link", "Firm", "Product", "Master", "Demand", "SupplyTie", "TownOutput", "TownTotal",
     "GapSettings", "validate_settings", "coerce_rows", "format_amount", "LINK_STATUSES",
     # index
     "GapData", "index_tables",
@@ -86,7 +95,7 @@ __all__ = [
     "CommonPartsResult", "CommonSupplier", "CommonSuppliersResult", "common_parts",
     "common_suppliers",
     # towns
-    "TownLQ", "LQResult", "location_quotients", "town_outputs_from_links",
+    "TownLQ", "LQResult", "location_quotients", "town_outputs_from_links", "SMALL_SAMPLE",
     # shortlist
     "Factor", "ShortlistEntry", "Excluded", "ShortlistResult", "master_shortlist",
     "PILLAR", "EMERGING",
@@ -95,4 +104,5 @@ __all__ = [
     # definitions (Chinese labels)
     "DEF_COVERED", "DEF_COMPLETENESS", "DEF_VALUE_RATE", "DEF_PROXY_RATE", "DEF_GAP",
     "DEF_COMMON_PARTS", "DEF_COMMON_SUPPLIERS", "DEF_LQ", "DEF_SHORTLIST", "DEF_OUTPUT",
+    "DEF_SPLIT",
 ]

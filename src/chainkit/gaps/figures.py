@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
-from .coverage import Completeness, SupportingRate, completeness, supporting_rate
+from .attribution import DEF_SPLIT
+from .coverage import PROXY, Completeness, SupportingRate, completeness, supporting_rate
 from .index import GapData
 from .status import GapResult, gap_status
 from .tables import Id
 
 __all__ = ["ChainFigures", "chain_figures", "all_chain_figures", "DEF_OUTPUT"]
 
-DEF_OUTPUT = "链上本地产出 = Σ 本地挂链企业产出 × 该链节点挂链数 / 企业全部有效挂链数（企业产出按挂链节点均分）"
+DEF_OUTPUT = "链上本地产出 = Σ 本地挂链企业分配到该链各节点的产出（" + DEF_SPLIT + "）"
 
 
 @dataclass(frozen=True)
@@ -23,7 +25,11 @@ class ChainFigures:
     - supporting_rate / supporting_kind ("value" | "node_proxy") / supporting_label;
     - leaves, covered, missing (缺链), weak (短板), strong (强链), single_points (断点风险);
     - masters (ids), local_masters (count), local_firms (distinct local firms with a
-      qualifying link on any node of the chain), output (元, see DEF_OUTPUT);
+      qualifying link on any node of the chain), output (元, see DEF_OUTPUT; None with
+      `output_reason` when there are such firms but none has an output figure: no data,
+      not 0);
+    - the supporting rate is None too when it would be the node proxy and no linked
+      firm has an output figure (the chain has neither purchase nor output data);
     - has_map: False when the chain has no nodes (the page says so)."""
 
     chain_id: Id
@@ -45,11 +51,12 @@ class ChainFigures:
     masters: tuple[Id, ...]
     local_masters: int
     local_firms: int
-    output: float
+    output: float | None
     output_definition: str
     completeness_detail: Completeness
     supporting_detail: SupportingRate
     gaps: GapResult
+    output_reason: str = ""
 
 
 def chain_figures(data: GapData, chain_id: Id) -> ChainFigures:
@@ -68,6 +75,15 @@ def chain_figures(data: GapData, chain_id: Id) -> ChainFigures:
             firms |= members
             output += data.node_outputs[node_id]
     masters = tuple(data.masters.get(chain_id, ()))
+    output_reason = ""
+    # No firm on the chain is a true 0 (every leaf 缺链); firms that reported nothing are not.
+    if firms and not data.output_known(firms):
+        output_reason = f"链上 {len(firms)} 家本地企业均无产值数据"
+    if output_reason:
+        output = None
+        if rate.kind == PROXY and rate.value is not None:
+            rate = dataclasses.replace(rate, value=None, reason=f"暂无数据：{output_reason}，"
+                                       "且链主无带金额的采购数据")
     return ChainFigures(
         chain_id=chain_id, year=data.year, scope=data.scope_label(),
         has_map=bool(data.chain_nodes.get(chain_id)),
@@ -77,7 +93,7 @@ def chain_figures(data: GapData, chain_id: Id) -> ChainFigures:
         leaves=comp.leaves, covered=comp.covered_leaves, missing=gaps.missing, weak=gaps.weak,
         strong=gaps.strong, single_points=gaps.single_points, masters=masters,
         local_masters=sum(1 for m in masters if m in data.local_output), local_firms=len(firms),
-        output=output, output_definition=DEF_OUTPUT,
+        output=output, output_definition=DEF_OUTPUT, output_reason=output_reason,
         completeness_detail=comp, supporting_detail=rate, gaps=gaps,
     )
 

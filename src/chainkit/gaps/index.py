@@ -12,6 +12,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from ..errors import InputError
+from .attribution import firm_shares, node_terms, split_output
 from .tables import (
     Demand,
     Firm,
@@ -20,6 +21,7 @@ from .tables import (
     Link,
     Master,
     Node,
+    Product,
     SupplyTie,
     coerce_row,
     coerce_rows,
@@ -33,10 +35,13 @@ __all__ = ["GapData", "index_tables"]
 class GapData:
     """The indexed tables for one year and one scope. Build with `index_tables`.
 
-    `local_output` holds exactly the local firms (active, town in scope) → output;
+    `local_output` holds exactly the local firms (active, town in scope) → output (0
+    when unknown); `with_output` those of them whose output figure is known;
     `node_firms` the local firms whose link qualifies (confirmed, or auto with score ≥
-    threshold); `firm_links` how many qualifying links each local firm has (its output
-    is split equally over them); `node_outputs` the resulting local output per node."""
+    threshold); `firm_links` how many qualifying links each local firm has;
+    `firm_node_output` the output per linked node of the firms whose product revenue
+    shares split it (see `attribution`; the others' output is split evenly over their
+    links); `node_outputs` the resulting local output per node."""
 
     settings: GapSettings
     year: int | None
@@ -47,9 +52,11 @@ class GapData:
     chain_leaves: dict[Id, list[Id]]
     firms: dict[Id, Firm]
     local_output: dict[Id, float]
+    with_output: set[Id]
     node_firms: dict[Id, set[Id]]
     node_confirmed: dict[Id, int]
     firm_links: dict[Id, int]
+    firm_node_output: dict[Id, dict[Id, float]]
     node_outputs: dict[Id, float]
     masters: dict[Id, list[Id]]
     demands: dict[Id, dict[Id, float]]
@@ -67,9 +74,23 @@ class GapData:
         return f"{scope}，{year}"
 
     def node_output(self, node_id: Id) -> float:
-        """Local output on a node: each qualifying local firm's output split equally
-        over its qualifying links (a firm's output is counted once in the city)."""
+        """Local output on a node: each qualifying local firm's output split over its
+        qualifying links (a firm's output is counted at most once in the city)."""
         return self.node_outputs.get(node_id, 0.0)
+
+    def output_known(self, firm_ids: Iterable[Id]) -> bool:
+        """True when at least one of the firms has a known output figure: a sum over
+        firms none of which reported one is no data, not zero."""
+        with_output = self.with_output
+        return any(firm_id in with_output for firm_id in firm_ids)
+
+    def attributed(self, firm_id: Id, node_id: Id) -> float:
+        """The part of a local firm's output on one of its linked nodes: by its product
+        shares where they apply, else its output split evenly over its links."""
+        split = self.firm_node_output.get(firm_id)
+        if split is not None:
+            return split.get(node_id, 0.0)
+        return self.local_output[firm_id] / self.firm_links[firm_id]
 
 
 def _index_nodes(nodes: list[Node]) -> tuple[dict[Id, Node], dict[Id, list[Id]], dict[Id, list[Id]]]:
@@ -114,11 +135,13 @@ def index_tables(
     towns: Collection[Id] | None = None,
     settings: GapSettings | dict | None = None,
     chains: Iterable[Id] = (),
+    products: Iterable[Product | dict] = (),
 ) -> GapData:
     """Index the tables for one `year` (ties of other years or with no year, and demands
     of other years, are dropped; None = all years) and one scope (`towns` None = the whole city: any firm with a
     town; else only firms in those towns are local). `chains` names chains that have
-    no nodes or masters yet, so their (empty) figures still appear.
+    no nodes or masters yet, so their (empty) figures still appear. `products` (with
+    revenue shares) split a firm's output over its linked nodes (see `attribution`).
 
     A link may also be a plain tuple (firm_id, node_id, status, score), as read from a
     database cursor. Links to nodes not in `nodes` are ignored (the caller may pass a
@@ -131,11 +154,14 @@ def index_tables(
 
     firm_by_id: dict[Id, Firm] = {}
     local_output: dict[Id, float] = {}
+    with_output: set[Id] = set()
     for firm in coerce_rows(firms, Firm):
         firm_by_id[firm.id] = firm
         town = firm.town_id
         if firm.active and town is not None and (scope is None or town in scope):
             local_output[firm.id] = float(firm.output or 0.0)
+            if firm.output is not None:
+                with_output.add(firm.id)
 
     # The hot loop (a million links): one set.add per qualifying link, no tuples built.
     # Confirmed and auto firms go to separate sets so the UI can say how many are confirmed.
@@ -180,14 +206,27 @@ def index_tables(
             node_firms[node_id] = confirmed | auto if auto else confirmed
             node_confirmed[node_id] = len(confirmed)
     firm_links: dict[Id, int] = defaultdict(int)
-    for members in node_firms.values():
+    shares = firm_shares(coerce_rows(products, Product))
+    linked: dict[Id, list[Id]] = defaultdict(list)  # only firms with product shares
+    for node_id, members in node_firms.items():
         for firm_id in members:
             firm_links[firm_id] += 1
-    # Each firm's output is split equally over its qualifying links; summing the shares
-    # once here keeps every later figure a dict look-up.
+            if firm_id in shares:
+                linked[firm_id].append(node_id)
+    terms = node_terms(node_list) if linked else {}
+    firm_node_output = {}
+    for firm_id, node_ids in linked.items():
+        split = split_output(local_output[firm_id], node_ids, shares[firm_id], terms)
+        if split is not None:
+            firm_node_output[firm_id] = split
+    # Other firms' output is split equally over their qualifying links; summing the
+    # parts once here keeps every later figure a dict look-up.
     share = {firm_id: local_output[firm_id] / count for firm_id, count in firm_links.items()}
     node_outputs = {node_id: sum(map(share.__getitem__, members))
                     for node_id, members in node_firms.items()}
+    for firm_id, split in firm_node_output.items():  # few firms: correct their even parts
+        for node_id, part in split.items():
+            node_outputs[node_id] += part - share[firm_id]
 
     master_map: dict[Id, list[Id]] = defaultdict(list)
     for master in coerce_rows(masters, Master):
@@ -222,8 +261,8 @@ def index_tables(
     return GapData(
         settings=cfg, year=year, towns=scope, nodes=by_id, chains=chain_ids,
         chain_nodes=chain_nodes, chain_leaves=chain_leaves, firms=firm_by_id,
-        local_output=local_output, node_firms=node_firms, node_confirmed=node_confirmed,
-        firm_links=dict(firm_links), node_outputs=node_outputs,
+        local_output=local_output, with_output=with_output, node_firms=node_firms, node_confirmed=node_confirmed,
+        firm_links=dict(firm_links), firm_node_output=firm_node_output, node_outputs=node_outputs,
         masters=dict(master_map), demands=dict(demand_map),
         ties_by_customer=dict(ties_by_customer),
         counts={"links": n_links, "rejected": n_rejected, "ties": n_ties,

@@ -39,7 +39,9 @@ class NodeGap:
     """Gap status of one leaf node. `demand` is the local masters' demand (元) and
     `demand_basis` where it came from; `reason` says why in Chinese words; `risk` is
     the 断点风险 text ("" when none); `master_suppliers` counts the distinct firms
-    supplying the chain's masters on the node."""
+    supplying the chain's masters on the node. `output_known` is False when the node has
+    local firms but none has an output figure: `local_output` 0 is then no data (with
+    no firm at all, 0 is a true 0)."""
 
     node_id: Id
     name: str
@@ -57,6 +59,7 @@ class NodeGap:
     single_point: bool
     single_supplier_id: Id | None
     risk: str
+    output_known: bool = True
 
 
 @dataclass(frozen=True)
@@ -124,8 +127,8 @@ def _demand(data: GapData, node_id: Id, local_masters: list[Id], ties: _NodeTies
 def gap_status(data: GapData, chain_id: Id) -> GapResult:
     """Status of each leaf node of a chain, by DESIGN §4:
     缺链 when no local firm qualifies on it (see coverage); 短板 when local firms exist
-    but the local output on the node (each firm's output split equally over its
-    qualifying links) < the local masters' demand (demand table, else their valued
+    but the local output on the node (each firm's output split over its qualifying
+    links, see `attribution`) < the local masters' demand (demand table, else their valued
     purchases on the node), or the local firm count < min_count, or the output <
     min_output (node values override settings); 强链 otherwise. 断点风险 when the
     chain's masters are supplied on the node by exactly one firm (any supplier)."""
@@ -167,11 +170,11 @@ def gap_status(data: GapData, chain_id: Id) -> GapResult:
             local_output=output, demand=demand, demand_basis=demand_basis,
             masters_needing=len(node_ties.masters) if node_ties is not None else 0,
             master_suppliers=len(suppliers), single_point=single, single_supplier_id=single_id,
-            risk=risk,
+            risk=risk, output_known=n_local == 0 or data.output_known(data.node_firms[node_id]),
         ))
     masters = data.masters.get(chain_id, [])
     basis = (f"{data.scope_label()}；链主 {len(masters)} 家（本地 {len(local_masters)} 家），"
-             f"叶节点 {len(items)} 个；产出按企业挂链节点数均分")
+             f"叶节点 {len(items)} 个；企业产出按产品营收占比分配到所挂节点（无占比时均分）")
     return GapResult(
         chain_id=chain_id, nodes=tuple(items),
         missing=sum(1 for i in items if i.status == MISSING),

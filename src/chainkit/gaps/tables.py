@@ -17,6 +17,7 @@ __all__ = [
     "Node",
     "Link",
     "Firm",
+    "Product",
     "Master",
     "Demand",
     "SupplyTie",
@@ -43,7 +44,8 @@ class Node:
 
     `weight` is the BOM value share where known, else 1 (0 allowed: the node is
     listed but does not count towards completeness). `min_count` / `min_output`
-    override the settings' minimum local firm count / local output for 短板."""
+    override the settings' minimum local firm count / local output for 短板. `keywords`
+    tie a firm's products to the node when its output is split (see `attribution`)."""
 
     id: Id
     chain_id: Id
@@ -53,6 +55,7 @@ class Node:
     is_core: bool = False
     min_count: int | None = None
     min_output: float | None = None
+    keywords: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -68,16 +71,27 @@ class Link:
 @dataclass(slots=True)
 class Firm:
     """An enterprise. `town_id` None means outside the city; `output` is the year's
-    output value (元). Revenue, R&D intensity and tags feed the chain-master shortlist."""
+    output value (元), None when the firm reported none (no data, not zero). Revenue,
+    R&D intensity and tags feed the chain-master shortlist."""
 
     id: Id
     town_id: Id | None = None
     active: bool = True
-    output: float = 0.0
+    output: float | None = 0.0
     name: str = ""
     revenue: float | None = None
     rd_intensity: float | None = None
     tags: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class Product:
+    """A product of a firm with its share (0–1) of the firm's revenue; the shares split
+    the firm's output over the nodes it hangs on (see `index_tables`)."""
+
+    firm_id: Id
+    name: str
+    share: float
 
 
 @dataclass(slots=True)
@@ -128,7 +142,7 @@ class TownTotal:
 
 T = TypeVar("T")
 
-_ROW_LABELS = {Node: "节点", Link: "挂链", Firm: "企业", Master: "链主", Demand: "链主需求",
+_ROW_LABELS = {Node: "节点", Link: "挂链", Firm: "企业", Product: "产品", Master: "链主", Demand: "链主需求",
                SupplyTie: "供应关系", TownOutput: "镇街分链产出", TownTotal: "镇街总产出"}
 
 
@@ -183,6 +197,9 @@ class GapSettings:
       officially 50亿 for pillar and 10亿 for emerging chains.
     - weight_*: shortlist score weights (≥ 0, sum > 0); rd_intensity_cap: the R&D
       intensity (share) that earns the full R&D factor; tag_points: points per tag.
+    - lq_min_town_output / lq_min_city_output: a location quotient is given only when
+      the town's output in the chain and the city's are at least these (元); below,
+      a few firms make the ratio explode and it says 样本不足 instead.
     """
 
     auto_score_threshold: float = 0.8
@@ -197,6 +214,8 @@ class GapSettings:
     weight_tags: float = 0.1
     rd_intensity_cap: float = 0.05
     tag_points: Mapping[str, float] = field(default_factory=_default_tag_points)
+    lq_min_town_output: float = 1e8
+    lq_min_city_output: float = 1e9
 
     def __post_init__(self) -> None:
         """Refuse nonsense values with a Chinese message (InputError)."""
@@ -220,6 +239,8 @@ class GapSettings:
             total += _non_negative(name, "链主评分权重", getattr(self, name))
         if total <= 0:
             raise InputError("链主评分权重不能全为 0")
+        _non_negative("lq_min_town_output", "区位商镇街该链最低产出", self.lq_min_town_output)
+        _non_negative("lq_min_city_output", "区位商全市该链最低产出", self.lq_min_city_output)
         cap = _share("rd_intensity_cap", "研发强度满分线", self.rd_intensity_cap)
         if cap <= 0:
             raise InputError("研发强度满分线（rd_intensity_cap）须大于 0")

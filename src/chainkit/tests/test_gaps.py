@@ -367,3 +367,21 @@ def test_it_takes_links_as_plain_cursor_rows_with_the_same_result():
     assert as_rows.node_firms == as_links.node_firms and as_rows.counts == as_links.counts
     with pytest.raises(InputError, match="第1条挂链应为"):
         index_tables(NODES, [("f1", "A", "confirmed")])
+
+
+def test_it_withholds_location_quotients_below_the_minimum_bases():
+    rows = [TownOutput("T1", "C", 400), TownOutput("T2", "C", 20), TownOutput("T1", "F", 3)]
+    totals = [TownTotal("T1", 1000), TownTotal("T2", 3000)]
+    result = location_quotients(rows, totals, min_town_output=50, min_city_output=100)
+    lq = {(i.town_id, i.chain_id): i for i in result.items}
+    # C: city 420 of 4000 → T1 (400/1000)/(420/4000) = 3.81; T2's 20 is under 50.
+    assert lq[("T1", "C")].lq == pytest.approx(0.4 / 0.105)
+    assert lq[("T1", "C")].city_chain_output == 420 and not lq[("T1", "C")].small_sample
+    assert lq[("T2", "C")].lq is None and lq[("T2", "C")].small_sample
+    assert lq[("T2", "C")].reason == "样本不足：镇街该链产出 20元，低于 50元"
+    # F: the city's 3 is under 100 — without the minimum T1 would read (3/1000)/(3/4000) = 4.
+    assert lq[("T1", "F")].lq is None
+    assert lq[("T1", "F")].reason == "样本不足：全市该链产出 3元，低于 100元"
+    assert "镇街该链产出不低于 50元、全市该链产出不低于 100元" in result.basis
+    with pytest.raises(InputError, match="区位商镇街该链最低产出"):
+        location_quotients(rows, totals, min_town_output=-1)

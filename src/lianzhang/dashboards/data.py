@@ -28,7 +28,7 @@ from chainkit.runtime import gc_paused
 from lianzhang.chains.models import LATEST_FIRST, Chain, ChainMaster, ChainNode, MapVersion
 from lianzhang.core.versioning import data_version, scoped_version
 from lianzhang.enterprises.choices import ACTIVE_STATUSES
-from lianzhang.enterprises.models import Enterprise, SupplyTie, YearlyFigure
+from lianzhang.enterprises.models import Enterprise, Product, SupplyTie, YearlyFigure
 from lianzhang.mapping.choices import LinkStatus
 from lianzhang.mapping.models import NodeLink
 
@@ -85,7 +85,8 @@ def load_gap_data(chains: list[Chain], year: int, towns: Iterable[int] | None = 
     to its node (every chain's: one pass over the table, see `_link_rows`); they come
     as bare (firm, node, status, score) rows that the engine takes as they are.
     The linked firms, masters and suppliers are then read once each by id, with their
-    year's figures. Link and firm rows skip the ORM (see `_select`).
+    year's figures and their products' revenue shares (which split a firm's output
+    over the nodes it hangs on). Link and firm rows skip the ORM (see `_select`).
 
     Masters and suppliers come with name and tags; other linked firms only with town,
     status and figures unless `details` (the chain figures name only masters and
@@ -99,7 +100,7 @@ def _load(chains: list[Chain], year: int, towns: Iterable[int] | None, details: 
           ) -> ck.GapData:
     maps = list(published_maps(chains).values())
     node_rows = list(ChainNode.objects.filter(map__in=maps).order_by().values_list(
-        "pk", "map__chain_id", "parent_id", "name", "weight", "is_core"))
+        "pk", "map__chain_id", "parent_id", "name", "weight", "is_core", "keywords"))
     link_rows = _link_rows({row[0] for row in node_rows})
     masters = list(ChainMaster.objects.filter(chain__in=chains).values_list("chain_id",
                                                                             "enterprise_id"))
@@ -108,9 +109,14 @@ def _load(chains: list[Chain], year: int, towns: Iterable[int] | None, details: 
                   {m for _c, m in masters}, f"{year_col} = %s", (year,))
     named = {m for _c, m in masters} | {t[1] for t in ties}
     ids = set(map(itemgetter(0), link_rows)) | named
+    share_col = _table(Product, "revenue_share")[1]
+    products = [ck.Product(firm, name, float(share)) for firm, name, share in _by_id(
+        Product, "enterprise", ["name", "revenue_share"], ids, f"{share_col} IS NOT NULL")]
     return ck.index_tables(
         nodes=[ck.Node(id=pk, chain_id=chain, parent_id=parent, name=name, weight=weight,
-                       is_core=core) for pk, chain, parent, name, weight, core in node_rows],
+                       is_core=core, keywords=tuple(_keywords(words)))
+               for pk, chain, parent, name, weight, core, words in node_rows],
+        products=products,
         links=link_rows, firms=_firms_by_id(ids, year, None if details else named),
         masters=[ck.Master(chain_id=c, firm_id=m) for c, m in masters],
         ties=[ck.SupplyTie(supplier_id=s, customer_id=c, node_id=n, year=y,
@@ -118,6 +124,11 @@ def _load(chains: list[Chain], year: int, towns: Iterable[int] | None, details: 
               for c, s, n, y, v in ties],
         year=year, towns=None if towns is None else set(towns), settings=gap_settings(),
         chains=[c.pk for c in chains])
+
+
+def _keywords(value: Any) -> list[str]:
+    """A node's keywords as a list of strings (the JSON field may hold anything)."""
+    return [str(w) for w in value if w] if isinstance(value, list) else []
 
 
 def _chunks(ids: list[int], size: int = CHUNK) -> Iterable[list[int]]:
@@ -240,11 +251,13 @@ def _firms_by_id(ids: set[int], year: int, detail_ids: set[int] | None) -> list[
             revenue *= WAN
         else:
             rd = None
+        # No figure stays None: a chain whose firms reported nothing has no data, not 0.
+        output = float(output) * WAN if output is not None else None
         detail = details.get(pk)
         if detail is None:
-            out.append(firm(pk, town, status in active, float(output or 0) * WAN, "", revenue, rd))
+            out.append(firm(pk, town, status in active, output, "", revenue, rd))
         else:
-            out.append(firm(pk, town, status in active, float(output or 0) * WAN, detail[0],
+            out.append(firm(pk, town, status in active, output, detail[0],
                             revenue, rd, tuple(compress(_TAG_LABELS, detail[1:]))))
     return out
 
@@ -370,8 +383,11 @@ def _town_lqs() -> ck.LQResult:
             enterprise__status__in=ACTIVE_STATUSES).values_list("enterprise__town").annotate(
             s=Sum("output_value")).values_list("enterprise__town", "s"):
         totals[town] += float(value or 0) * WAN
+    cfg = data.settings
     return ck.location_quotients(outputs, [ck.TownTotal(t, v) for t, v in totals.items()],
-                                 chains=[c.pk for c in chains])
+                                 chains=[c.pk for c in chains],
+                                 min_town_output=cfg.lq_min_town_output,
+                                 min_city_output=cfg.lq_min_city_output)
 
 
 def today() -> datetime.date:

@@ -1,6 +1,7 @@
 """The chain page's figures against hand-computed values and an independent SQL query."""
 
 import io
+import re
 
 import pytest
 from django.core.checks import run_checks
@@ -68,6 +69,11 @@ def test_it_agrees_with_an_independent_sql_computation(world, chain_world):
     assert figures["supporting_rate"] == pytest.approx(rate)
 
 
+# The test world is tiny: bases of 100万 (town) and 5000万 (city) let its LQs through.
+SMALL_BASES = {"lq_min_town_output": 1e6, "lq_min_city_output": 5e7}
+
+
+@override_settings(LIANZHANG_GAP_SETTINGS=SMALL_BASES)
 def test_it_gives_the_main_town_the_highest_location_quotient(world, chain_world):
     lqs = {i.town_id: i.lq for i in town_lqs().for_chain(world.chain_a.pk)}
     # 九龙 (5850 of 5850) / city (6050 of 7050) = 1.165; 胶西 (200 of 1200) = 0.194
@@ -183,3 +189,58 @@ def test_it_shows_towns_side_by_side_and_a_town_page(world, chain_world):
     assert "九龙街道" in city and "胶西街道" in city
     town = client.get(reverse("dashboards:town", args=[world.town_a.pk])).content.decode()
     assert "data-lq" in town and "电机" in town
+
+
+def test_it_splits_a_firm_output_over_its_nodes_by_its_product_shares(world, chain_world):
+    from lianzhang.enterprises.models import Product
+    from lianzhang.mapping.models import NodeLink
+
+    haier, nodes = chain_world["firms"]["haier"], chain_world["nodes"]
+    NodeLink.objects.create(enterprise=haier, node=nodes["电机"])
+    Product.objects.create(enterprise=haier, name="冰箱", revenue_share="0.70")
+    Product.objects.create(enterprise=haier, name="变频电机", revenue_share="0.10")
+    Product.objects.create(enterprise=haier, name="售后服务")  # no share: not used
+    figures = chain_summary(world.chain_a)["figures"]
+    output = {g["name"]: g["local_output"] for g in figures["gaps"]["nodes"]}
+    # 海尔 5000万: 冰箱 70 % = 3500万 (not 2500 as an even split would give); 电机
+    # 800 + 200 + 10 % of 5000 = 1500万; 20 % of its output is on no linked node.
+    assert output["冰箱"] == pytest.approx(3500 * 10_000)
+    page = _client(world).get(reverse("dashboards:chain", args=[world.chain_a.pk])).content.decode()
+    assert re.search(r'data-figure="output">\s*0\.51\s*<', page)  # 0.5050亿, not a rounded "1"
+    assert output["电机"] == pytest.approx(1500 * 10_000)
+    assert figures["output"] == pytest.approx((3500 + 1500 + 50) * 10_000)
+
+
+@override_settings(LIANZHANG_GAP_SETTINGS={"lq_min_town_output": 1e7, "lq_min_city_output": 5e7})
+def test_it_withholds_a_location_quotient_on_a_small_base_and_shows_the_bases(world, chain_world):
+    lqs = {i.town_id: i for i in town_lqs().for_chain(world.chain_a.pk)}
+    # 胶西's 200万 in the chain is under the 1000万 minimum: no ratio, the reason says so.
+    assert lqs[world.town_b.pk].lq is None and lqs[world.town_b.pk].small_sample
+    assert lqs[world.town_b.pk].reason == "样本不足：镇街该链产出 200万，低于 1000万"
+    assert lqs[world.town_a.pk].lq == pytest.approx((5850 / 5850) / (6050 / 7050))
+    client = _client(world)
+    town = client.get(reverse("dashboards:town", args=[world.town_b.pk])).content.decode()
+    assert "样本不足" in town and "data-lq-value" not in town
+    assert "镇街 0.02 / 全市 0.61，亿元" in town  # the bases beside the (missing) ratio
+    city = client.get(reverse("dashboards:city")).content.decode()
+    assert "1.17" in city and "镇街 0.59 / 全市 0.61，亿元" in city
+    assert "镇街该链产出不低于 1000万、全市该链产出不低于 5000万" in city
+
+
+def test_it_shows_no_data_not_zero_for_a_chain_whose_firms_reported_no_output(world, chain_world):
+    from lianzhang.enterprises.models import SupplyTie, YearlyFigure
+
+    linked = list(chain_world["firms"].values())
+    YearlyFigure.objects.filter(enterprise__in=linked).delete()  # 戊's 2024 figure stays
+    SupplyTie.objects.filter(customer__in=linked).delete()
+    figures = chain_summary(world.chain_a)["figures"]
+    assert figures["output"] is None and figures["supporting_rate"] is None
+    page = _client(world).get(reverse("dashboards:chain", args=[world.chain_a.pk])).content.decode()
+    for figure in ("supporting", "output"):  # the figure itself, not a 0 (亿元 / %)
+        cell = re.search(rf'data-figure="{figure}">(.*?)</div>', page, re.S).group(1)
+        assert "暂无数据" in cell and not re.search(r">\s*0\s*%?\s*<", cell)
+    assert "链上 4 家本地企业均无产值数据" in page
+    nodes = load_workbook(io.BytesIO(_client(world).get(reverse(
+        "dashboards:nodes_xlsx", args=[world.chain_a.pk])).content)).active
+    output = {r[0].value: r[6].value for r in nodes.iter_rows(min_row=2)}
+    assert output["电机"] == "暂无数据" and output["压缩机"] == 0  # 缺链: no firm, a true 0

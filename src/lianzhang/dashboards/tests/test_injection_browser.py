@@ -98,6 +98,8 @@ def test_it_shows_planted_markup_as_text_everywhere_and_runs_none_of_it(world, b
                                                                          live_server, settings):
     settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = settings.CONTENT_SECURITY_POLICY
     settings.CONTENT_SECURITY_POLICY = None
+    # The seeded chain's output is tiny: no minimum base, so its LQ bar is drawn.
+    settings.LIANZHANG_GAP_SETTINGS = {"lq_min_town_output": 0, "lq_min_city_output": 0}
     objects = seed(world, NAMES)
     chain, town = objects["chain"], objects["town"]
     page = browser_page

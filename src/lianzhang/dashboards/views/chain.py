@@ -165,7 +165,10 @@ def chain_page(request: HttpRequest, pk: int) -> HttpResponse:
     gaps = {str(g["node_id"]): g for g in figures["gaps"]["nodes"]}
     context["computed_at"] = datetime.datetime.fromisoformat(summary["computed_at"])
     nodes = list(version.nodes.order_by("level", "position"))
+    # In 亿元 with two decimals: a whole-number 亿 shows a small chain's 0.28亿 as "0".
+    output = figures["output"]
     context.update(summary=summary, figures=figures, year=summary["year"],
+                   output_yi=None if output is None else output / 1e8,
                    masters=Enterprise.objects.filter(pk__in=figures["masters"]).order_by("name"))
     if tab == "tree":
         context["tree"] = tree_data(nodes, gaps, chain)

@@ -23,6 +23,7 @@ from .chain import STATUS_COLORS, _lists
 
 __all__ = ["lists_workbook", "node_table", "tree_svg", "tree_png"]
 
+NO_DATA = "暂无数据"  # a node whose firms reported no output: not 0 (the sheet is Chinese)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -82,7 +83,8 @@ def node_table(request: HttpRequest, pk: int) -> HttpResponse:
     chain = get_object_or_404(Chain.objects.restrict(request.user, "view"), pk=pk)
     figures = chain_summary(chain)["figures"]
     rows = [[g["name"], "是" if g["is_core"] else "否", g["weight"], g["status"], g["reason"],
-             g["local_firms"], round(g["local_output"] / WAN, 2),
+             g["local_firms"],
+             round(g["local_output"] / WAN, 2) if g.get("output_known", True) else NO_DATA,
              round(g["demand"] / WAN, 2) if g["demand"] is not None else None,
              g["masters_needing"], g["risk"]] for g in figures["gaps"]["nodes"]]
     header = ["节点", "核心零部件", "权重", "状态", "原因", "本地企业数", "本地产出（万元）",

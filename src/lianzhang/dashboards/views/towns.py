@@ -10,6 +10,7 @@ from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from chainkit import gaps as ck
 from lianzhang.chains.models import Chain
 from lianzhang.core.permissions import user_can
 from lianzhang.enterprises.choices import ACTIVE_STATUSES
@@ -24,11 +25,23 @@ from ..data import figure_year, today, town_lqs
 __all__ = ["town_page", "city_page"]
 
 
+def _yi(value: float) -> float:
+    """元 → 亿元, the unit the LQ bases are shown in."""
+    return value / 1e8
+
+
+def _lq_row(item: ck.TownLQ, names: dict[int, str]) -> dict[str, Any]:
+    """One town × chain LQ with its bases (亿元) for the pages and the chart."""
+    return {"chain": names.get(item.chain_id, item.chain_id), "chain_id": item.chain_id,
+            "lq": item.lq, "reason": item.reason, "small_sample": item.small_sample,
+            "town_chain": _yi(item.town_chain_output), "town_total": _yi(item.town_output),
+            "city_chain": _yi(item.city_chain_output)}
+
+
 def _lq_rows(town_id: int) -> list[dict[str, Any]]:
     result = town_lqs()
     names = dict(Chain.objects.values_list("pk", "name"))
-    rows = [{"chain": names.get(item.chain_id, item.chain_id), "chain_id": item.chain_id,
-             "lq": item.lq, "reason": item.reason} for item in result.for_town(town_id)]
+    rows = [_lq_row(item, names) for item in result.for_town(town_id)]
     rows.sort(key=lambda r: -(r["lq"] or -1))
     return rows
 
@@ -45,6 +58,7 @@ def town_page(request: HttpRequest, pk: int) -> HttpResponse:
     for row in per_node:
         per_chain[row["node__map__chain__name"]].append(row)
     lqs = _lq_rows(town.pk)
+    result = town_lqs()
     projects = Project.objects.restrict(request.user, "view").filter(town=town)[:50]
     gaps = []
     if town.main_chain_id:
@@ -54,7 +68,8 @@ def town_page(request: HttpRequest, pk: int) -> HttpResponse:
         gaps = [g for g in summary["figures"]["gaps"]["nodes"] if g["status"] != "强链"]
     return render(request, "dashboards/town.html", {
         "town": town, "lqs": lqs, "per_chain": sorted(per_chain.items()), "projects": projects,
-        "gaps": gaps, "as_of": today(), "year": figure_year(),
+        "gaps": gaps, "as_of": today(), "year": figure_year(), "lq_basis": result.basis,
+        "lq_definition": result.definition,
         "firm_count": Enterprise.objects.restrict(request.user, "view").filter(
             town=town, status__in=ACTIVE_STATUSES).count()})
 
@@ -78,11 +93,12 @@ def city_page(request: HttpRequest) -> HttpResponse:
     for town in towns:
         best = max((i for i in result.for_town(town.pk) if i.lq is not None),
                    key=lambda i: i.lq, default=None)
-        main_lq = next((i.lq for i in result.for_town(town.pk)
-                        if i.chain_id == town.main_chain_id), None)
+        main = next((i for i in result.for_town(town.pk) if i.chain_id == town.main_chain_id),
+                    None)
         rows.append({"town": town, "firms": firms.get(town.pk, 0),
                      "output": float(output.get(town.pk) or 0) / 10_000,
-                     "best_chain": names.get(best.chain_id) if best else None,
-                     "best_lq": best.lq if best else None, "main_lq": main_lq})
+                     "best": _lq_row(best, names) if best else None,
+                     "main": _lq_row(main, names) if main else None})
     return render(request, "dashboards/city.html", {"rows": rows, "year": year, "as_of": today(),
-                                                    "definition": result.definition})
+                                                    "definition": result.definition,
+                                                    "basis": result.basis})
